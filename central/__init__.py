@@ -1,0 +1,1 @@
+"""The central service that terminals sync to, and the fleet admin CLI."""

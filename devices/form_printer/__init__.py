@@ -1,0 +1,1 @@
+"""A4 form printers (CUPS, PDF folder) and their simulator."""

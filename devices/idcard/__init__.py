@@ -1,0 +1,1 @@
+"""Identity document readers: SAM serial (Chinese ID cards), PC/SC (eMRTD), simulator."""

@@ -1,0 +1,45 @@
+"""Maps a device URI's scheme to the driver that speaks it.
+
+Drivers are named as ``module:factory`` strings and imported only when used, so a
+terminal without pyscard or OpenCV can still run the drivers it has.
+A factory is called as ``factory(uri: DeviceUri, role: str) -> Device``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import cast
+
+from devices.base import Device, DeviceKind
+from devices.uri import DeviceUri, DeviceUriError
+
+Factory = Callable[[DeviceUri, str], Device]
+
+_DRIVERS: dict[tuple[DeviceKind, str], str] = {
+    (DeviceKind.ID_CARD, "sim"): "devices.idcard.sim:SimIdCardReader",
+    (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
+    (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
+    (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
+}
+
+
+def register(kind: DeviceKind, scheme: str, target: str) -> None:
+    """Add or replace a driver, named ``module:factory``."""
+    _DRIVERS[(kind, scheme)] = target
+
+
+def schemes(kind: DeviceKind) -> list[str]:
+    return sorted(scheme for (k, scheme) in _DRIVERS if k is kind)
+
+
+def open_device(kind: DeviceKind, uri: str | DeviceUri, role: str | None = None) -> Device:
+    """Build the driver for ``uri``; raises DeviceUriError for an unknown scheme."""
+    parsed = uri if isinstance(uri, DeviceUri) else DeviceUri.parse(uri)
+    target = _DRIVERS.get((kind, parsed.scheme))
+    if target is None:
+        known = ", ".join(f"{s}://" for s in schemes(kind))
+        raise DeviceUriError(parsed.raw, f"no {kind.value} driver for {parsed.scheme}:// (known: {known})")
+    module_name, _, attr = target.partition(":")
+    factory = cast(Factory, getattr(importlib.import_module(module_name), attr))
+    return factory(parsed, role or kind.value)

@@ -1,0 +1,1 @@
+"""Queue ticket printers (ESC/POS) and their simulator."""

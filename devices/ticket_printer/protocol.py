@@ -1,0 +1,45 @@
+"""What the core asks of a ticket printer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from devices.base import Device, DeviceError
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    """Everything printed on one queue ticket. Carries no personal data."""
+
+    hall_name: str
+    hall_name_en: str
+    number: str
+    service_name: str
+    service_name_en: str
+    people_ahead: int
+    issued_at: datetime
+    qr_payload: str
+    privacy_notice: str
+
+
+class PrinterFault(str, Enum):
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    ERROR = "error"
+
+
+class TicketPrintError(DeviceError):
+    """The ticket did not come out; ``fault`` says why."""
+
+    def __init__(self, device: str, fault: PrinterFault, reason: str = "") -> None:
+        super().__init__(device, reason or fault.value)
+        self.fault = fault
+
+
+class TicketPrinter(Device, Protocol):
+    def print_ticket(self, ticket: TicketContent) -> None:
+        """Print one ticket or raise TicketPrintError. Bounded in time."""

@@ -1,0 +1,52 @@
+"""The ``kiosk`` command. Each sub-command lives in its own module with ``register()``.
+
+Any failure a technician can cause (bad config, no device, bad input) ends with one
+clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+from kiosk.cli.common import CliError
+from kiosk.config import ConfigError
+from kiosk.logs import setup_logging
+
+# Modules that add sub-commands; each has register(subparsers).
+COMMANDS = (
+    "kiosk.cli.run",
+    "kiosk.cli.tour",
+    "kiosk.cli.doctor",
+    "kiosk.cli.ticket",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Hall kiosk: self-service terminal for government service halls."
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    setup_logging()
+    try:
+        return int(args.func(args) or 0)
+    except (CliError, ConfigError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,48 @@
+"""``kiosk doctor``: every configured device with its URI and health."""
+
+from __future__ import annotations
+
+import argparse
+
+from devices.base import DeviceKind
+from devices.health import Health, HealthState
+from devices.registry import open_device
+from devices.uri import DeviceUriError
+from kiosk.cli.common import add_config_arg, config_from, print_json
+from kiosk.terminal import device_uris
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("doctor", help="show every device's health; non-zero exit on a fault")
+    add_config_arg(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_doctor)
+
+
+def check_devices(uris: dict[DeviceKind, str]) -> list[dict[str, object]]:
+    """Open each device, read its health, close it. A device that cannot be opened is a fault."""
+    rows: list[dict[str, object]] = []
+    for kind, uri in uris.items():
+        try:
+            device = open_device(kind, uri)
+            try:
+                health = device.health()
+            finally:
+                device.close()
+        except (DeviceUriError, OSError, ImportError) as exc:
+            health = Health(HealthState.FAULT, f"cannot open: {exc}")
+        rows.append({"device": kind.value, "uri": uri, **health.as_dict()})
+    return rows
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    config = config_from(args)
+    rows = check_devices(device_uris(config))
+    if args.json:
+        print_json({"terminal": config.terminal.id, "devices": rows})
+    else:
+        for row in rows:
+            counters = " ".join(f"{k}={v}" for k, v in dict(row["counters"]).items())  # type: ignore[call-overload]
+            reason = f" ({row['reason']})" if row["reason"] else ""
+            print(f"{row['device']:<15} {row['state']:<9} {row['uri']}{reason} {counters}".rstrip())
+    return 1 if any(row["state"] == HealthState.FAULT.value for row in rows) else 0

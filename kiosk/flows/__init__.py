@@ -1,0 +1,1 @@
+"""Citizen journeys as explicit state machines. The UI renders ``state``; it never decides."""

@@ -1,0 +1,30 @@
+"""The seam between the pure-Python core and a user interface.
+
+The core never imports ui/; the Qt front end registers itself under the entry point
+group ``hall_kiosk.frontends`` and is looked up by name here.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.cli.common import CliError
+from kiosk.config import KioskConfig
+
+
+class Frontend(Protocol):
+    def run(self, config: KioskConfig, windowed: bool) -> int:
+        """Show the kiosk until it is closed; returns the exit code."""
+
+    def tour(self, config: KioskConfig, out: Path) -> list[Path]:
+        """Render every screen to PNG files under ``out``."""
+
+
+def load_frontend(name: str = "qt") -> Frontend:
+    for ep in entry_points(group="hall_kiosk.frontends"):
+        if ep.name == name:
+            frontend: Frontend = ep.load()()
+            return frontend
+    raise CliError(f"no {name!r} front end installed (is the package installed with pip -e .?)")

@@ -1,0 +1,82 @@
+"""One citizen's session: holds their personal data in memory and wipes it at the end."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class EndReason(str, Enum):
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+    IDLE = "idle"
+
+
+@dataclass
+class Session:
+    """Personal data lives here and nowhere else on the terminal (but the encrypted outbox).
+
+    Values that know how to wipe themselves (``wipe()``) are wiped in place, bytearrays
+    are zeroed, then every reference is dropped. ``repr`` never shows the data.
+    """
+
+    id: str = field(default_factory=lambda: secrets.token_hex(8))
+    language: str = "zh_CN"
+    large_text: bool = False
+    _data: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    ended: EndReason | None = None
+    _on_end: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            if self.ended is not None:
+                raise RuntimeError("session already ended")
+            self._data[key] = value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            return self._data.get(key, default)
+
+    def keys(self) -> list[str]:
+        with self._lock:
+            return list(self._data)
+
+    def on_end(self, callback: Callable[[Session], None]) -> None:
+        """Run ``callback`` when the session ends (e.g. wipe the keyboard's dictionary)."""
+        self._on_end.append(callback)
+
+    def end(self, reason: EndReason) -> None:
+        with self._lock:
+            if self.ended is not None:
+                return
+            self.ended = reason
+            data, self._data = self._data, {}
+        for value in data.values():
+            _wipe(value)
+        data.clear()
+        for callback in self._on_end:
+            callback(self)
+        log.info("session %s ended: %s", self.id, reason.value)
+
+
+def _wipe(value: Any) -> None:
+    if hasattr(value, "wipe"):
+        value.wipe()
+    elif isinstance(value, bytearray):
+        value[:] = bytes(len(value))
+    elif isinstance(value, dict):
+        for inner in value.values():
+            _wipe(inner)
+        value.clear()
+    elif isinstance(value, list):
+        for inner in value:
+            _wipe(inner)
+        value.clear()

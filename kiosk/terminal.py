@@ -1,0 +1,76 @@
+"""The composition root: one terminal's config, devices and stores, wired together."""
+
+from __future__ import annotations
+
+import logging
+import queue
+from dataclasses import dataclass, field
+from typing import cast
+
+from devices.base import Device, DeviceKind
+from devices.camera.protocol import Camera
+from devices.form_printer.protocol import FormPrinter
+from devices.health import DeviceEvent
+from devices.idcard.protocol import IdCardReader
+from devices.registry import open_device
+from devices.ticket_printer.protocol import TicketPrinter
+from kiosk.config import KioskConfig
+from kiosk.tickets.numbers import LocalNumberStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Terminal:
+    """Everything a flow may use. Built once at start by :func:`build_terminal`."""
+
+    config: KioskConfig
+    devices: dict[DeviceKind, Device]
+    numbers: LocalNumberStore
+    events: queue.SimpleQueue[DeviceEvent] = field(default_factory=queue.SimpleQueue)
+
+    @property
+    def ticket_printer(self) -> TicketPrinter:
+        return cast(TicketPrinter, self.devices[DeviceKind.TICKET_PRINTER])
+
+    @property
+    def id_card(self) -> IdCardReader:
+        return cast(IdCardReader, self.devices[DeviceKind.ID_CARD])
+
+    @property
+    def camera(self) -> Camera:
+        return cast(Camera, self.devices[DeviceKind.CAMERA])
+
+    @property
+    def form_printer(self) -> FormPrinter:
+        return cast(FormPrinter, self.devices[DeviceKind.FORM_PRINTER])
+
+    def post_event(self, event: DeviceEvent) -> None:
+        """Thread-safe: drivers call this from their own threads."""
+        log.info("device %s: %s", event.device, event.kind.value)
+        self.events.put(event)
+
+    def start(self) -> None:
+        for device in self.devices.values():
+            device.start(self.post_event)
+
+    def close(self) -> None:
+        for device in self.devices.values():
+            device.close()
+
+
+def device_uris(config: KioskConfig) -> dict[DeviceKind, str]:
+    d = config.devices
+    return {
+        DeviceKind.ID_CARD: d.id_card,
+        DeviceKind.CAMERA: d.camera,
+        DeviceKind.FORM_PRINTER: d.form_printer,
+        DeviceKind.TICKET_PRINTER: d.ticket_printer,
+    }
+
+
+def build_terminal(config: KioskConfig) -> Terminal:
+    devices = {kind: open_device(kind, uri) for kind, uri in device_uris(config).items()}
+    data = config.terminal.data_path
+    numbers = LocalNumberStore(data / "tickets.sqlite", config.terminal.timezone)
+    return Terminal(config=config, devices=devices, numbers=numbers)

@@ -1,0 +1,1 @@
+"""Queue numbers: allocation and the ticket's content."""

@@ -1,0 +1,1 @@
+"""Durable outbox on the terminal: SQLite store, PII encryption, sync client."""

@@ -1,0 +1,19 @@
+"""The Qt front end, found by the core through the ``hall_kiosk.frontends`` entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.config import KioskConfig
+
+
+class QtFrontend:
+    def run(self, config: KioskConfig, windowed: bool) -> int:
+        from ui.app import run_app
+
+        return run_app(config, windowed=windowed)
+
+    def tour(self, config: KioskConfig, out: Path) -> list[Path]:
+        from ui.tour import render_tour
+
+        return render_tour(config, out)
