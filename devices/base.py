@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from devices.health import EventSink, Health
 
 
-class DeviceKind(str, Enum):
+class DeviceKind(StrEnum):
     ID_CARD = "id_card"
     CAMERA = "camera"
     FORM_PRINTER = "form_printer"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class HealthState(str, Enum):
+class HealthState(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
     FAULT = "fault"
@@ -30,7 +30,7 @@ class Health:
         return {"state": self.state.value, "reason": self.reason, "counters": dict(self.counters)}
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     CARD_INSERTED = "card_inserted"
     CARD_REMOVED = "card_removed"
     PAPER_LOW = "paper_low"

@@ -39,7 +39,9 @@ def open_device(kind: DeviceKind, uri: str | DeviceUri, role: str | None = None)
     target = _DRIVERS.get((kind, parsed.scheme))
     if target is None:
         known = ", ".join(f"{s}://" for s in schemes(kind))
-        raise DeviceUriError(parsed.raw, f"no {kind.value} driver for {parsed.scheme}:// (known: {known})")
+        raise DeviceUriError(
+            parsed.raw, f"no {kind.value} driver for {parsed.scheme}:// (known: {known})"
+        )
     module_name, _, attr = target.partition(":")
     factory = cast(Factory, getattr(importlib.import_module(module_name), attr))
     return factory(parsed, role or kind.value)

@@ -7,13 +7,13 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-class EndReason(str, Enum):
+class EndReason(StrEnum):
     FINISHED = "finished"
     CANCELLED = "cancelled"
     IDLE = "idle"

@@ -18,8 +18,8 @@ def _face_image(width: int, height: int) -> npt.NDArray[np.uint8]:
     import cv2
     from matplotlib import cbook
 
-    with cbook.get_sample_data("grace_hopper.jpg") as fh:
-        data = np.frombuffer(fh.read(), dtype=np.uint8)
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    data = np.fromfile(str(path), dtype=np.uint8)
     img = cv2.imdecode(data, cv2.IMREAD_COLOR)
     # Letterbox into the requested frame the way a booth camera frames a person.
     scale = min(width / img.shape[1], height / img.shape[0])
@@ -81,8 +81,10 @@ class SimCamera:
             self._base = _face_image(self.width, self.height)
         dx = 6 * math.sin(seq / 9)
         dy = 3 * math.sin(seq / 13)
-        shift = np.float32([[1, 0, dx], [0, 1, dy]])
-        out = cv2.warpAffine(self._base, shift, (self.width, self.height), borderValue=(200, 200, 200))
+        shift = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float32)
+        out = cv2.warpAffine(
+            self._base, shift, (self.width, self.height), borderValue=(200, 200, 200)
+        )
         return np.asarray(out, dtype=np.uint8)
 
     def _run(self) -> None:

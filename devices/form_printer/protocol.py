@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from devices.base import Device
 
 
-class JobState(str, Enum):
+class JobState(StrEnum):
     PENDING = "pending"
     PRINTING = "printing"
     COMPLETED = "completed"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from enum import Enum
+from enum import Enum, StrEnum
 
 
-class CardType(str, Enum):
+class CardType(StrEnum):
     RESIDENT_ID = "resident_id"
     HK_MACAU_TAIWAN_PERMIT = "hk_macau_taiwan_permit"
     FOREIGN_PERMANENT_2017 = "foreign_permanent_2017"

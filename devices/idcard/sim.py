@@ -10,7 +10,7 @@ import threading
 import time
 
 from devices.health import EventKind, EventSink, Health, HealthTracker
-from devices.idcard.protocol import CardReadError
+from devices.idcard.protocol import CardReadError, DocumentAccess
 from devices.idcard.record import CardType, IdDocument
 from devices.uri import DeviceUri
 
@@ -37,7 +37,9 @@ class SimIdCardReader:
         self.uri = uri.raw
         self.role = role
         self.read_s = uri.int_param("read_ms", 600) / 1000
-        self._card: IdDocument | None = sample_card() if uri.params.get("card") == "present" else None
+        self._card: IdDocument | None = (
+            sample_card() if uri.params.get("card") == "present" else None
+        )
         self._lock = threading.Lock()
         self._health = HealthTracker(role)
 
@@ -60,7 +62,7 @@ class SimIdCardReader:
             self._card = None
         self._health.emit(EventKind.CARD_REMOVED)
 
-    def read(self, timeout_s: float = 5.0) -> IdDocument:
+    def read(self, timeout_s: float = 5.0, access: DocumentAccess | None = None) -> IdDocument:
         time.sleep(min(self.read_s, timeout_s))
         with self._lock:
             card = self._card

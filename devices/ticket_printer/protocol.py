@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from devices.base import Device, DeviceError
@@ -25,7 +25,7 @@ class TicketContent:
     privacy_notice: str
 
 
-class PrinterFault(str, Enum):
+class PrinterFault(StrEnum):
     PAPER_OUT = "paper_out"
     COVER_OPEN = "cover_open"
     OFFLINE = "offline"

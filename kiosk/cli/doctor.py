@@ -12,7 +12,7 @@ from kiosk.cli.common import add_config_arg, config_from, print_json
 from kiosk.terminal import device_uris
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("doctor", help="show every device's health; non-zero exit on a fault")
     add_config_arg(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")

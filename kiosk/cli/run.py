@@ -8,7 +8,7 @@ from kiosk.cli.common import add_config_arg, config_from
 from kiosk.frontend import load_frontend
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start the kiosk (full screen; simulated devices by default)")
     add_config_arg(p)
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")

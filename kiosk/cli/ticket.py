@@ -7,7 +7,7 @@ import argparse
 from kiosk.cli.common import add_config_arg, config_from, print_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ticket", help="queue tickets")
     tsub = p.add_subparsers(dest="ticket_command", metavar="ACTION", required=True)
     services = tsub.add_parser("services", help="list the service categories")

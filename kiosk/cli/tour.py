@@ -9,7 +9,7 @@ from kiosk.cli.common import add_config_arg, config_from
 from kiosk.frontend import load_frontend
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tour", help="render every screen to PNG files (offscreen)")
     add_config_arg(p)
     p.add_argument("--out", type=Path, required=True, help="folder for the PNG files")

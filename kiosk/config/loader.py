@@ -83,10 +83,10 @@ def _blame(layers: list[Layer], loc: tuple[str | int, ...]) -> Layer:
         node: Any = layer.data
         found = True
         for part in loc:
-            if isinstance(node, dict) and isinstance(part, str) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
+            if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and part < len(node)
+            ):
+                node = node[part]  # type: ignore[index]
             else:
                 found = False
                 break
