@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -145,6 +146,8 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
     else:
         ui.window.showFullScreen()
     log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
+    # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
     code = app.exec()
     ui.close()
     return int(code)
