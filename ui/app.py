@@ -17,6 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
 from kiosk.terminal import Terminal, build_terminal
 from kiosk.tickets.issuer import LocalTicketIssuer
+from kiosk.voice import VoicePrompts
 from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
 from ui.viewmodels.attract import AttractViewModel
@@ -85,6 +86,7 @@ class KioskUi:
             "ticketServices": TicketServicesViewModel(c, clock),
             "ticketResult": TicketResultViewModel(c, clock),
         }
+        self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
         self.translations.use(c.language)
         self.engine = QQmlApplicationEngine()
@@ -110,6 +112,7 @@ class KioskUi:
     def tick(self) -> None:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
+        self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()

@@ -29,7 +29,7 @@ def test_doctor_lists_every_device_and_exits_zero_when_healthy() -> None:
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     kinds = {row["device"]: row for row in report["devices"]}
-    assert set(kinds) == {"id_card", "camera", "form_printer", "ticket_printer"}
+    assert set(kinds) == {"id_card", "camera", "form_printer", "ticket_printer", "voice"}
     assert all(row["state"] == "ok" and row["uri"] == "sim://" for row in kinds.values())
 
 
