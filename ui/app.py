@@ -134,8 +134,8 @@ class KioskUi:
         self.terminal.close()
         # Destroy the QML scene while the view-models still exist, so no binding
         # is re-evaluated against a deleted context property.
+        # The engine owns the window: deleting the engine deletes both, once.
         self.window.close()
-        self.window.deleteLater()
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
@@ -148,9 +148,9 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
         ui.window.show()
     else:
         ui.window.showFullScreen()
-    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
+    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     code = app.exec()
     ui.close()
     return int(code)
