@@ -15,8 +15,8 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
+from kiosk.journeys import available_journeys
 from kiosk.terminal import Terminal, build_terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
 from kiosk.voice import VoicePrompts
 from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
@@ -75,8 +75,7 @@ class KioskUi:
     def __init__(self, terminal: Terminal, clock: Clock = time.monotonic) -> None:
         self.app = application()
         self.terminal = terminal
-        issuer = LocalTicketIssuer(terminal.config, terminal.ticket_printer, terminal.numbers)
-        self.controller = KioskController(terminal.config, issuer, clock())
+        self.controller = KioskController(terminal.config, available_journeys(terminal), clock())
         c = self.controller
         self.shell = ShellViewModel(c, clock)
         self.models: dict[str, QObject] = {

@@ -16,6 +16,8 @@ from PySide6.QtGui import QGuiApplication
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
+from kiosk.flows.kiosk import KioskController
+from kiosk.flows.ticket import TicketJourney, TicketResult
 from kiosk.terminal import build_terminal
 from ui.app import KioskUi
 
@@ -59,6 +61,19 @@ def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: floa
         time.sleep(0.01)
 
 
+def choose(c: KioskController, code: str, now: float) -> None:
+    """What a tap on a service tile does."""
+    journey = c.journey_as(TicketJourney)
+    assert journey is not None
+    journey.choose(code, now)
+    c.acted(now)
+
+
+def ticket_result(c: KioskController) -> TicketResult | None:
+    journey = c.journey_as(TicketJourney)
+    return journey.result if journey is not None else None
+
+
 def render_tour(config: KioskConfig, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -88,9 +103,9 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     shot("02-menu")
                     c.open_journey("ticket", clock())
                     shot("03-ticket-services")
-                    c.choose_service(first_service, clock())
+                    choose(c, first_service, clock())
                     shot("04-ticket-printing")
-                    settle(ui, lambda: c.journey is not None and c.journey.result is not None)
+                    settle(ui, lambda: ticket_result(c) is not None)
                     shot("05-ticket-done")
                     c.finish(clock())
                     c.set_language(language, clock())
@@ -99,8 +114,8 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.open_journey("ticket", clock())
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(PrinterFault.PAPER_OUT)
-                    c.choose_service(first_service, clock())
-                    settle(ui, lambda: c.journey is not None and c.journey.result is not None)
+                    choose(c, first_service, clock())
+                    settle(ui, lambda: ticket_result(c) is not None)
                     shot("06-ticket-not-printed")
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(None)

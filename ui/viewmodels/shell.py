@@ -9,13 +9,14 @@ from PySide6.QtCore import Property, Signal, Slot
 from kiosk.flows.kiosk import Screen
 from ui.viewmodels.base import ScreenViewModel
 
-SCREEN_FILES = {
+# Screen id (from the core) -> QML file under ui/qml/. A journey's screens are added here.
+SCREEN_FILES: dict[str, str] = {
     Screen.ATTRACT: "AttractScreen.qml",
     Screen.MENU: "MenuScreen.qml",
-    Screen.TICKET_SERVICES: "TicketServicesScreen.qml",
-    Screen.TICKET_PRINTING: "TicketPrintingScreen.qml",
-    Screen.TICKET_DONE: "TicketResultScreen.qml",
-    Screen.TICKET_NOT_PRINTED: "TicketResultScreen.qml",
+    "ticket_services": "TicketServicesScreen.qml",
+    "ticket_printing": "TicketPrintingScreen.qml",
+    "ticket_done": "TicketResultScreen.qml",
+    "ticket_not_printed": "TicketResultScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3

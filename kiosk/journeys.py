@@ -1,0 +1,15 @@
+"""Which journeys this terminal offers, wired to its devices (part of the composition root)."""
+
+from __future__ import annotations
+
+from kiosk.flows.journey import JourneyEntry
+from kiosk.flows.ticket import ticket_entry
+from kiosk.terminal import Terminal
+from kiosk.tickets.issuer import LocalTicketIssuer
+
+
+def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
+    """The menu, in order. A journey appears only when what it needs exists."""
+    config = terminal.config
+    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
+    return [ticket_entry(issuer)]
