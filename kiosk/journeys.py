@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.journey import JourneyEntry
 from kiosk.flows.ticket import ticket_entry
 from kiosk.terminal import Terminal
@@ -12,4 +13,4 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     """The menu, in order. A journey appears only when what it needs exists."""
     config = terminal.config
     issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
-    return [ticket_entry(issuer)]
+    return [ticket_entry(issuer), diagnostics_entry(terminal)]

@@ -24,6 +24,8 @@ from ui.viewmodels.attract import AttractViewModel
 from ui.viewmodels.base import Clock, ScreenViewModel
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.shell import ShellViewModel
+from ui.viewmodels.tech_panel import TechPanelViewModel
+from ui.viewmodels.tech_pin import TechPinViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
 from ui.viewmodels.ticket_services import TicketServicesViewModel
 
@@ -84,6 +86,8 @@ class KioskUi:
             "menu": MenuViewModel(c, clock),
             "ticketServices": TicketServicesViewModel(c, clock),
             "ticketResult": TicketResultViewModel(c, clock),
+            "techPin": TechPinViewModel(c, clock),
+            "techPanel": TechPanelViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
@@ -127,10 +131,14 @@ class KioskUi:
         image = self.window.grabWindow()
         image.save(str(path))
 
-    def close(self) -> None:
+    def shutdown_devices(self) -> None:
+        """Stop the clock and the journeys' I/O, then release every device."""
         self.timer.stop()
         self.controller.close()
         self.terminal.close()
+
+    def close(self) -> None:
+        self.shutdown_devices()
         # Destroy the QML scene while the view-models still exist, so no binding
         # is re-evaluated against a deleted context property.
         # The engine owns the window: deleting the engine deletes both, once.
@@ -151,5 +159,9 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
     signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     code = app.exec()
-    ui.close()
-    return int(code)
+    ui.shutdown_devices()
+    logging.shutdown()
+    # Skip Qt's and Python's teardown of the QML scene: under load PySide6 can crash
+    # while destroying it (seen as SIGSEGV/SIGABRT on exit), which systemd would log as
+    # a failure. Everything durable is already closed: devices above, SQLite commits.
+    os._exit(int(code))

@@ -68,3 +68,4 @@ class JourneyEntry:
     subtitle_en: str
     icon: str  # one glyph shown in the tile
     start: Callable[[JourneyContext, float], Journey]
+    in_menu: bool = True  # the technician's diagnostics are opened another way

@@ -63,7 +63,7 @@ class KioskController:
 
     def journeys(self) -> list[JourneyEntry]:
         """Menu entries: only journeys that exist on this terminal are offered."""
-        return list(self.entries.values())
+        return [entry for entry in self.entries.values() if entry.in_menu]
 
     def journey_as(self, kind: type[J]) -> J | None:
         """The current journey if it is a ``kind`` (view-models use this)."""

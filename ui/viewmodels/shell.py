@@ -17,6 +17,8 @@ SCREEN_FILES: dict[str, str] = {
     "ticket_printing": "TicketPrintingScreen.qml",
     "ticket_done": "TicketResultScreen.qml",
     "ticket_not_printed": "TicketResultScreen.qml",
+    "tech_pin": "TechPinScreen.qml",
+    "tech_panel": "TechPanelScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3
