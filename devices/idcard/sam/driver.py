@@ -132,6 +132,7 @@ class SamIdCardReader:
         self._failed_polls = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._connect_error: SamError | None = None
         self._connect()
 
     # -- Device -----------------------------------------------------------------------
@@ -169,26 +170,29 @@ class SamIdCardReader:
             self.link.open()
             self.link.exchange(STATUS, timeout_s=self.probe_s)
             self.sam_id = format_sam_id(self.link.exchange(SAM_ID, timeout_s=self.probe_s).data)
-        except SamTimeoutError:
+        except SamTimeoutError as exc:
             self.link.close()
+            self._connect_error = exc
             self._fault(f"SAM does not answer on {self.link.port} ({self.probe_s * 1000:.0f} ms)")
             return False
         except (SamPortError, SamStatusError, FrameError) as exc:
             self.link.close()
+            self._connect_error = exc
             self._fault(exc.reason)
             return False
+        self._connect_error = None
         self._failed_polls = 0
         if self._decoder_problem:
             reason = f"SAM {self.sam_id}; photo decoder unusable: {self._decoder_problem}"
             self._health.set(HealthState.DEGRADED, reason, EventKind.RECOVERED)
         else:
             self._health.set(HealthState.OK, f"SAM {self.sam_id}", EventKind.RECOVERED)
-        log.info("%s: SAM answered on %s", self.role, self.link.port)
+        log.debug("%s: SAM answered on %s", self.role, self.link.port)
         return True
 
     def _fault(self, reason: str) -> None:
         if self._health.snapshot().state is not HealthState.FAULT:
-            log.info("%s: fault: %s", self.role, reason)
+            log.debug("%s: fault: %s", self.role, reason)
         self._health.set(HealthState.FAULT, reason, EventKind.OFFLINE)
 
     # -- presence polling ---------------------------------------------------------------
@@ -283,7 +287,7 @@ class SamIdCardReader:
             raise SamTimeoutError("read card (reader busy)", timeout_s, 0, self.role)
         try:
             if not self.link.is_open and not self._connect():
-                raise SamPortError(self._health.snapshot().reason, self.role)
+                raise self._connect_error or SamPortError(self.health().reason, self.role)
             doc = self._read_locked(deadline)
         except SamError:
             self._health.count("read_failures")
@@ -367,7 +371,7 @@ class SamIdCardReader:
             except WltDecodeError as exc:
                 # the record is still useful without a decoded face; keep the WLT bytes
                 self._health.count("photo_decode_failures")
-                log.info("%s: photo left undecoded: %s", self.role, exc.reason)
+                log.debug("%s: photo left undecoded: %s", self.role, exc.reason)
         return doc
 
     def _appended_address(self, deadline: float) -> str | None:

@@ -160,6 +160,7 @@ class FrameDecoder:
             rest = bytes(self._buf[7 : HEADER_LEN + length])
             del self._buf[: HEADER_LEN + length]
             bodies.append(_verified_body(head, rest))
+            self.skipped = 0  # in sync again
 
     def _skip(self, count: int) -> None:
         if count <= 0:

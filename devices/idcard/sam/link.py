@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -154,6 +155,7 @@ class SamLink:
 
 
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    """The short reason (pyserial wraps the errno in a long message)."""
+    if isinstance(exc, OSError) and isinstance(exc.errno, int):
+        return os.strerror(exc.errno)
     return str(exc) or type(exc).__name__

@@ -61,6 +61,7 @@ class SamEmulator:
     remove_during_read: bool = False  # the card leaves during the next read: SW3 0x41
     errors: dict[tuple[int, int], int] = field(default_factory=dict)  # command -> SW3, once
     corrupt_next: int = 0  # this many responses get a wrong checksum
+    corrupt_on: set[tuple[int, int]] = field(default_factory=set)  # ...or these, once each
     truncate_next: int = 0  # this many responses stop halfway (then silence)
     commands: list[tuple[int, int]] = field(default_factory=list)
     bytes_sent: int = 0
@@ -179,7 +180,12 @@ class SamEmulator:
         time.sleep(PROCESSING_S.get(key, 0.005) / self.speed)
         if forced is not None:
             return self._send(response_frame(forced))
-        return self._send(self._respond(key))
+        frame = self._respond(key)
+        with self._lock:
+            if key in self.corrupt_on:
+                self.corrupt_on.discard(key)
+                self.corrupt_next += 1
+        return self._send(frame)
 
     def _respond(self, key: tuple[int, int]) -> bytes:
         with self._lock:
