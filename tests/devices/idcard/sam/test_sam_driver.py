@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import queue
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sam_cards import (
     FOREIGN_Y,
     RESIDENT,
+    Card,
     foreign_i_card,
     foreign_y_card,
     permit_j_card,
@@ -87,7 +88,12 @@ def test_open_probes_the_sam_and_reports_its_id(reader: SamIdCardReader) -> None
         (foreign_y_card, CardType.FOREIGN_PERMANENT_2023),
     ],
 )
-def test_reads_every_card_type(emulator: SamEmulator, reader, make, card_type) -> None:  # type: ignore[no-untyped-def]
+def test_reads_every_card_type(
+    emulator: SamEmulator,
+    reader: SamIdCardReader,
+    make: Callable[[], Card],
+    card_type: CardType,
+) -> None:
     card = make()
     emulator.insert(card)
     doc = reader.read()
@@ -98,7 +104,9 @@ def test_reads_every_card_type(emulator: SamEmulator, reader, make, card_type) -
     assert reader.health().counters["reads"] == 1
 
 
-def test_reads_name_and_number_of_the_2023_card(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_reads_name_and_number_of_the_2023_card(
+    emulator: SamEmulator, reader: SamIdCardReader
+) -> None:
     emulator.insert(foreign_y_card())
     doc = reader.read()
     assert (doc.name_en, doc.id_number) == (FOREIGN_Y["name_en"], FOREIGN_Y["id_number"])
@@ -120,13 +128,13 @@ def test_appended_address_and_fingerprint(emulator: SamEmulator) -> None:
     assert "fingerprint" not in doc.to_json()
 
 
-def test_no_card_is_a_named_error(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_no_card_is_a_named_error(emulator: SamEmulator, reader: SamIdCardReader) -> None:
     with pytest.raises(CardNotFoundError) as err:
         reader.read()
     assert err.value.reason.startswith("no card on the reader")
 
 
-def test_card_removed_mid_read(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_card_removed_mid_read(emulator: SamEmulator, reader: SamIdCardReader) -> None:
     events = Events()
     emulator.insert(resident_card())
     reader.start(events)
@@ -139,7 +147,9 @@ def test_card_removed_mid_read(emulator: SamEmulator, reader) -> None:  # type: 
     assert reader.health().counters["read_failures"] == 1
 
 
-def test_corrupted_checksum_is_named_with_values(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_corrupted_checksum_is_named_with_values(
+    emulator: SamEmulator, reader: SamIdCardReader
+) -> None:
     emulator.insert(resident_card())
     emulator.corrupt_next = 1  # the answer to find card
     with pytest.raises(FrameChecksumError) as err:
@@ -149,7 +159,7 @@ def test_corrupted_checksum_is_named_with_values(emulator: SamEmulator, reader) 
     assert reader.read().id_number == RESIDENT["id_number"]  # the next exchange is clean
 
 
-def test_corrupted_read_response(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_corrupted_read_response(emulator: SamEmulator, reader: SamIdCardReader) -> None:
     emulator.insert(resident_card())
     before = len(emulator.commands)
     # find and select pass; the 1295-byte read answer arrives with a bad checksum
@@ -174,14 +184,14 @@ def test_every_status_code_from_the_sam_is_a_named_error(
         assert f"0x{sw3:02X}" in err.value.reason
 
 
-def test_sam_rejects_a_fake_card(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_sam_rejects_a_fake_card(emulator: SamEmulator, reader: SamIdCardReader) -> None:
     emulator.insert(resident_card())
     emulator.fail_next(0x30, 0x01, 0x32)
     with pytest.raises(SamRejectedCardError, match="not genuine"):
         reader.read()
 
 
-def test_a_silent_reader_times_out(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_a_silent_reader_times_out(emulator: SamEmulator, reader: SamIdCardReader) -> None:
     emulator.insert(resident_card())
     emulator.silent = True
     started = time.monotonic()
@@ -191,7 +201,9 @@ def test_a_silent_reader_times_out(emulator: SamEmulator, reader) -> None:  # ty
     assert time.monotonic() - started < 2.0 + 1.0  # bounded by the read's timeout
 
 
-def test_a_frame_cut_short_times_out_saying_so(emulator: SamEmulator, reader) -> None:  # type: ignore[no-untyped-def]
+def test_a_frame_cut_short_times_out_saying_so(
+    emulator: SamEmulator, reader: SamIdCardReader
+) -> None:
     emulator.insert(resident_card())
     emulator.truncate_next = 1
     with pytest.raises(SamTimeoutError) as err:

@@ -15,6 +15,7 @@ from sam_emulator import SamEmulator
 
 from devices.base import DeviceKind
 from devices.health import HealthState
+from devices.idcard.record import IdDocument
 from devices.idcard.sam.driver import SamIdCardReader
 from devices.idcard.sam.wlt import (
     BMP_LEN,
@@ -53,7 +54,7 @@ int unpack(const char *wlt, char *bmp, int flag) {
 """
 
 
-def read_with(emulator: SamEmulator, extra: str) -> tuple[object, SamIdCardReader]:
+def read_with(emulator: SamEmulator, extra: str) -> tuple[IdDocument, SamIdCardReader]:
     card = resident_card()
     emulator.insert(card)
     reader = open_device(DeviceKind.ID_CARD, emulator.uri + extra)
@@ -66,7 +67,7 @@ def read_with(emulator: SamEmulator, extra: str) -> tuple[object, SamIdCardReade
 
 def test_no_decoder_keeps_the_wlt_bytes(emulator: SamEmulator) -> None:
     doc, _ = read_with(emulator, "")
-    assert doc.photo_format == "wlt" and len(doc.photo) == 1024  # type: ignore[attr-defined]
+    assert doc.photo_format == "wlt" and len(doc.photo) == 1024
 
 
 def test_command_decoder(emulator: SamEmulator, tmp_path: Path) -> None:
@@ -74,13 +75,13 @@ def test_command_decoder(emulator: SamEmulator, tmp_path: Path) -> None:
     script.write_text(FAKE_DECODER)
     command = quote(f"{sys.executable} {script}")
     doc, _ = read_with(emulator, f"&wlt_cmd={command}")
-    assert doc.photo_format == "bmp"  # type: ignore[attr-defined]
-    assert doc.photo[54:60] == resident_card().photo[:6]  # type: ignore[attr-defined]
+    assert doc.photo_format == "bmp"
+    assert doc.photo[54:60] == resident_card().photo[:6]
 
 
 def test_a_failing_command_keeps_the_wlt_and_counts(emulator: SamEmulator) -> None:
     doc, reader = read_with(emulator, "&wlt_cmd=false")
-    assert doc.photo_format == "wlt"  # type: ignore[attr-defined]
+    assert doc.photo_format == "wlt"
     assert reader.health().counters["photo_decode_failures"] == 1
 
 
@@ -104,7 +105,7 @@ def test_library_decoder(emulator: SamEmulator, tmp_path: Path) -> None:
     image, fmt = decoder.decode(bytes(range(16)) + bytes(1008))
     assert (fmt, len(image), image[54:70]) == ("bmp", BMP_LEN, bytes(range(16)))
     doc, _ = read_with(emulator, f"&wlt_lib={lib}")
-    assert doc.photo_format == "bmp"  # type: ignore[attr-defined]
+    assert doc.photo_format == "bmp"
     with pytest.raises(WltDecodeError, match="returned -1"):
         LibraryDecoder(str(lib), flag=1).decode(bytes(1024))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from sam_cards import (
     FOREIGN_Y,
     PERMIT_J,
     RESIDENT,
+    Card,
     chars,
     foreign_i_card,
     foreign_y_card,
@@ -184,7 +186,7 @@ def test_fuzz_any_bytes(block: bytes) -> None:
     st.integers(0, 127),
     st.binary(min_size=2, max_size=16),
 )
-def test_fuzz_damaged_real_blocks(make, at: int, junk: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_fuzz_damaged_real_blocks(make: Callable[[], Card], at: int, junk: bytes) -> None:
     block = bytearray(make().text)
     block[at * 2 : at * 2 + len(junk)] = junk
     block = block[:256]
