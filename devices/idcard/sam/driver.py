@@ -32,6 +32,7 @@ from devices.idcard.sam.link import (
     READ,
     READ_APPENDED_ADDRESS,
     READ_WITH_FINGERPRINT,
+    RESET,
     SAM_ID,
     SELECT,
     STATUS,
@@ -168,12 +169,19 @@ class SamIdCardReader:
         """Open the port and probe the SAM with a short timeout; set health either way."""
         try:
             self.link.open()
-            self.link.exchange(STATUS, timeout_s=self.probe_s)
+            try:
+                self.link.exchange(STATUS, timeout_s=self.probe_s)
+            except SamStatusError:
+                # a SAM in a bad state often recovers with a reset; a broken one does not
+                self.link.exchange(RESET, timeout_s=self.link.timeout_for(RESET))
+                self.link.exchange(STATUS, timeout_s=self.probe_s)
             self.sam_id = format_sam_id(self.link.exchange(SAM_ID, timeout_s=self.probe_s).data)
         except SamTimeoutError as exc:
             self.link.close()
             self._connect_error = exc
-            self._fault(f"SAM does not answer on {self.link.port} ({self.probe_s * 1000:.0f} ms)")
+            self._fault(
+                f"SAM does not answer on {self.link.port} within {self.probe_s * 1000:.0f} ms"
+            )
             return False
         except (SamPortError, SamStatusError, FrameError) as exc:
             self.link.close()

@@ -58,6 +58,7 @@ class SamEmulator:
     card: Card | None = None
     silent: bool = False  # read commands, answer nothing
     sam_status: int = 0x90  # answer to the status command (0x60: self-test failed)
+    needs_reset: bool = False  # status answers 0x24 until the reset command
     remove_during_read: bool = False  # the card leaves during the next read: SW3 0x41
     errors: dict[tuple[int, int], int] = field(default_factory=dict)  # command -> SW3, once
     corrupt_next: int = 0  # this many responses get a wrong checksum
@@ -191,9 +192,10 @@ class SamEmulator:
         with self._lock:
             card = self.card
             if key == (0x10, 0xFF):
+                self.needs_reset = False
                 return response_frame(0x90)
             if key == (0x11, 0xFF):
-                return response_frame(self.sam_status)
+                return response_frame(0x24 if self.needs_reset else self.sam_status)
             if key == (0x12, 0xFF):
                 return response_frame(0x90, SAM_ID)
             if key == (0x20, 0x01):

@@ -151,4 +151,4 @@ def test_doctor_faults_a_silent_sam(emulator: SamEmulator, tmp_path: Path) -> No
     assert done.returncode == 1
     rows = {row["device"]: row for row in json.loads(done.stdout)["devices"]}
     assert rows["id_card"]["state"] == "fault"
-    assert rows["id_card"]["reason"] == f"SAM does not answer on {emulator.port} (300 ms)"
+    assert rows["id_card"]["reason"] == f"SAM does not answer on {emulator.port} within 300 ms"

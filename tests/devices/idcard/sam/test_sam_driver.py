@@ -217,7 +217,7 @@ def test_a_silent_port_is_a_fault_at_open(emulator: SamEmulator) -> None:
     try:
         health = r.health()
         assert health.state is HealthState.FAULT
-        assert health.reason == f"SAM does not answer on {emulator.port} (200 ms)"
+        assert health.reason == f"SAM does not answer on {emulator.port} within 200 ms"
         with pytest.raises(SamTimeoutError):
             r.read(timeout_s=1.0)
     finally:
@@ -232,6 +232,27 @@ def test_a_failed_self_test_is_a_fault(emulator: SamEmulator) -> None:
         assert "self-test" in r.health().reason
     finally:
         r.close()
+
+
+def test_a_confused_sam_is_reset_on_open(emulator: SamEmulator) -> None:
+    emulator.needs_reset = True
+    r = open_reader(emulator.uri)
+    try:
+        assert r.health().state is HealthState.OK
+        assert emulator.commands[:3] == [(0x11, 0xFF), (0x10, 0xFF), (0x11, 0xFF)]
+    finally:
+        r.close()
+
+
+def test_slow_lines_get_longer_timeouts() -> None:
+    # at 9600 baud the 1295-byte answer alone takes 1.35 s on the wire
+    with SamEmulator(baud=9600) as emu:
+        emu.insert(resident_card())
+        r = open_reader(emu.uri)
+        try:
+            assert r.read().id_number == RESIDENT["id_number"]
+        finally:
+            r.close()
 
 
 def test_a_missing_port_is_a_fault_not_a_crash() -> None:

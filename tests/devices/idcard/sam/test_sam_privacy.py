@@ -53,3 +53,18 @@ def test_a_full_read_logs_nothing_personal(
     for secret in [*secrets_of(RESIDENT), card.appended_address, card.photo[:8].hex()]:
         assert secret not in text
     assert repr(Response(0, 0, 0x90, card.text)) == "Response(sw3=0x90, 256 data bytes)"
+
+
+def test_wipe_drops_the_new_fields_too(emulator: SamEmulator) -> None:
+    card = resident_card()
+    card.appended_address = "湖北省武汉市洪山区珞喻路1号"
+    card.fingerprint = bytes(1024)
+    emulator.insert(card)
+    reader = open_device(DeviceKind.ID_CARD, emulator.uri + "&fingerprint=1")
+    try:
+        doc = reader.read()  # type: ignore[attr-defined]
+    finally:
+        reader.close()
+    assert doc.fingerprint and doc.appended_address and doc.photo
+    doc.wipe()
+    assert (doc.fingerprint, doc.photo, doc.appended_address, doc.name) == (b"", b"", None, None)
