@@ -55,8 +55,13 @@ def _read(args: argparse.Namespace) -> int:
     access = parse_access(args.mrz) if args.mrz else None
     uri = args.device or config_from(args).devices.id_card
     # Drivers log to the root logger, which writes to stdout: keep --json output clean.
-    logging.getLogger("devices").setLevel(logging.WARNING)
-    doc = read_document(uri, args.timeout, access)
+    devices_log = logging.getLogger("devices")
+    level = devices_log.level
+    devices_log.setLevel(logging.WARNING)
+    try:
+        doc = read_document(uri, args.timeout, access)
+    finally:
+        devices_log.setLevel(level)
     try:
         if args.photo_out is not None:
             _write_photo(args.photo_out, doc)

@@ -13,6 +13,8 @@ import pytest
 from sam_cards import FOREIGN_I, RESIDENT, foreign_i_card, resident_card
 from sam_emulator import SamEmulator
 
+from kiosk.cli import main
+
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -36,6 +38,18 @@ def assert_one_clear_line(done: subprocess.CompletedProcess[str], *words: str) -
     assert "Traceback" not in done.stderr
     for word in words:
         assert word in lines[0]
+
+
+def kiosk_here(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (cheaper than a new interpreter for each case);
+    an escaping exception would fail the test, as a traceback would."""
+    monkeypatch.setattr("kiosk.cli.setup_logging", lambda: None)
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 def test_read_json_through_the_pty(emulator: SamEmulator, tmp_path: Path) -> None:
@@ -63,17 +77,21 @@ def test_read_json_through_the_pty(emulator: SamEmulator, tmp_path: Path) -> Non
     assert stat.S_IMODE(photo.stat().st_mode) == 0o600
 
 
-def test_read_plain_text_of_a_foreign_card(emulator: SamEmulator) -> None:
+def test_read_plain_text_of_a_foreign_card(
+    emulator: SamEmulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     emulator.insert(foreign_i_card())
-    done = kiosk("idcard", "read", "--device", emulator.uri)
+    done = kiosk_here(capsys, monkeypatch, "idcard", "read", "--device", emulator.uri)
     assert done.returncode == 0, done.stderr
     assert FOREIGN_I["name_en"] in done.stdout
     assert "foreign_permanent_2017" in done.stdout
 
 
-def test_a_bad_check_digit_is_shown(emulator: SamEmulator) -> None:
+def test_a_bad_check_digit_is_shown(
+    emulator: SamEmulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     emulator.insert(resident_card(id_number=RESIDENT["id_number"][:17] + "0"))
-    done = kiosk("idcard", "read", "--device", emulator.uri)
+    done = kiosk_here(capsys, monkeypatch, "idcard", "read", "--device", emulator.uri)
     assert done.returncode == 0
     assert "check digit is wrong" in done.stdout
 
@@ -95,7 +113,13 @@ def test_sim_card_present() -> None:
         ("silent", ("did not answer",)),
     ],
 )
-def test_failures_are_one_clear_line(emulator: SamEmulator, setup: str, words: tuple[str]) -> None:
+def test_failures_are_one_clear_line(
+    emulator: SamEmulator,
+    setup: str,
+    words: tuple[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     emulator.insert(resident_card())
     if setup == "none":
         emulator.remove()
@@ -107,8 +131,16 @@ def test_failures_are_one_clear_line(emulator: SamEmulator, setup: str, words: t
         emulator.fail_next(0x30, 0x01, 0x32)
     elif setup == "silent":
         emulator.silent = True
-    done = kiosk("idcard", "read", "--device", emulator.uri + "&probe_ms=200", "--timeout", "3")
+    uri = emulator.uri + "&probe_ms=200"
+    done = kiosk_here(capsys, monkeypatch, "idcard", "read", "--device", uri, "--timeout", "3")
     assert_one_clear_line(done, *words)
+    assert done.stdout == ""
+
+
+def test_a_silent_reader_fails_cleanly_in_a_real_process(emulator: SamEmulator) -> None:
+    emulator.silent = True
+    done = kiosk("idcard", "read", "--device", emulator.uri, "--json", "--timeout", "2")
+    assert_one_clear_line(done, "the reader did not answer SAM status within 300 ms")
     assert done.stdout == ""
 
 
@@ -120,12 +152,21 @@ def test_failures_are_one_clear_line(emulator: SamEmulator, setup: str, words: t
         ("sam:///dev/ttyS99?baud=7", ("baud=7",)),
     ],
 )
-def test_bad_devices_are_one_clear_line(device: str, words: tuple[str]) -> None:
-    assert_one_clear_line(kiosk("idcard", "read", "--device", device), *words)
+def test_bad_devices_are_one_clear_line(
+    device: str,
+    words: tuple[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    done = kiosk_here(capsys, monkeypatch, "idcard", "read", "--device", device)
+    assert_one_clear_line(done, *words)
 
 
-def test_bad_mrz_argument_is_one_clear_line() -> None:
-    done = kiosk("idcard", "read", "--device", "sim://", "--mrz", "E1234,1990,x")
+def test_bad_mrz_argument_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("idcard", "read", "--device", "sim://", "--mrz", "E1234,1990,x")
+    done = kiosk_here(capsys, monkeypatch, *args)
     assert_one_clear_line(done, "--mrz wants DOCNO,YYMMDD,YYMMDD")
 
 
