@@ -46,6 +46,8 @@ from devices.idcard.sam.status import (
     CardReadFailedError,
     CardSelectError,
     NoContentError,
+    SamNotAuthorisedError,
+    SamSelfTestError,
     SamStatusError,
 )
 from devices.idcard.sam.text_block import TEXT_BLOCK_LEN, decode_text_block
@@ -190,13 +192,17 @@ class SamIdCardReader:
             return False
         self._connect_error = None
         self._failed_polls = 0
+        self._healthy()
+        log.debug("%s: SAM answered on %s", self.role, self.link.port)
+        return True
+
+    def _healthy(self) -> None:
+        """The SAM answers: OK, or DEGRADED when the configured photo decoder is unusable."""
         if self._decoder_problem:
             reason = f"SAM {self.sam_id}; photo decoder unusable: {self._decoder_problem}"
             self._health.set(HealthState.DEGRADED, reason, EventKind.RECOVERED)
         else:
             self._health.set(HealthState.OK, f"SAM {self.sam_id}", EventKind.RECOVERED)
-        log.debug("%s: SAM answered on %s", self.role, self.link.port)
-        return True
 
     def _fault(self, reason: str) -> None:
         if self._health.snapshot().state is not HealthState.FAULT:
@@ -233,6 +239,12 @@ class SamIdCardReader:
             else:
                 self._health.set(HealthState.DEGRADED, exc.reason)
             return
+        except (SamSelfTestError, SamNotAuthorisedError) as exc:
+            # the SAM itself is unusable: no card can be read until it is fixed
+            self._health.count("poll_failures")
+            self.link.close()
+            self._fault(exc.reason)
+            return
         except SamStatusError:
             self._health.count("poll_failures")
             return
@@ -240,7 +252,7 @@ class SamIdCardReader:
             return
         if self._failed_polls:
             self._failed_polls = 0
-            self._health.set(HealthState.OK, f"SAM {self.sam_id}", EventKind.RECOVERED)
+            self._healthy()
         self._note_presence(present)
 
     def _card_answers(self, timeout_s: float) -> bool:

@@ -317,6 +317,20 @@ def test_polling_sees_the_sam_go_silent_and_come_back(emulator: SamEmulator) -> 
         r.close()
 
 
+def test_a_sam_that_fails_its_self_test_while_polling_is_a_fault(emulator: SamEmulator) -> None:
+    events = Events()
+    r = open_reader(emulator.uri + "&poll_ms=50")
+    try:
+        r.start(events)
+        emulator.sam_status = 0x60
+        emulator.fail_next(0x20, 0x01, 0x60)
+        events.wait_for(EventKind.OFFLINE)
+        assert r.health().state is HealthState.FAULT
+        assert "self-test" in r.health().reason
+    finally:
+        r.close()
+
+
 def test_close_is_safe_twice(reader: SamIdCardReader) -> None:
     reader.start(Events())
     reader.close()
