@@ -83,6 +83,29 @@ class ReadLayoutError(SamError):
         self.got = got
 
 
+def split_read_data(
+    data: bytes, with_fingerprint: bool, device: str = "id_card"
+) -> tuple[bytes, bytes, bytes]:
+    """Text block, photo and fingerprint block of a 30 01 / 30 10 answer.
+
+    The answer starts with their lengths (2 bytes each, big-endian; no fingerprint
+    length for 30 01); the text block must be the 256 bytes every card layout has.
+    """
+    head = 6 if with_fingerprint else 4
+    if len(data) < head:
+        raise ReadLayoutError(head, len(data), device)
+    text_len = int.from_bytes(data[0:2], "big")
+    photo_len = int.from_bytes(data[2:4], "big")
+    fp_len = int.from_bytes(data[4:6], "big") if with_fingerprint else 0
+    expected = head + text_len + photo_len + fp_len
+    if expected != len(data):
+        raise ReadLayoutError(expected, len(data), device)
+    if text_len != TEXT_BLOCK_LEN:
+        raise ReadLayoutError(head + TEXT_BLOCK_LEN + photo_len + fp_len, len(data), device)
+    photo_end = head + text_len + photo_len
+    return data[head : head + text_len], data[head + text_len : photo_end], data[photo_end:]
+
+
 def format_sam_id(data: bytes) -> str:
     """The SAM's printed serial, e.g. ``05.01-20101012-0000000001-0000000002``."""
     if len(data) < 16:
@@ -369,21 +392,9 @@ class SamIdCardReader:
             self._health.emit(EventKind.CARD_REMOVED)
 
     def _parse_read(self, data: bytes, with_fingerprint: bool) -> IdDocument:
-        head = 6 if with_fingerprint else 4
-        if len(data) < head:
-            raise ReadLayoutError(head, len(data), self.role)
-        text_len = int.from_bytes(data[0:2], "big")
-        photo_len = int.from_bytes(data[2:4], "big")
-        fp_len = int.from_bytes(data[4:6], "big") if with_fingerprint else 0
-        expected = head + text_len + photo_len + fp_len
-        if expected != len(data):
-            raise ReadLayoutError(expected, len(data), self.role)
-        if text_len != TEXT_BLOCK_LEN:
-            raise ReadLayoutError(head + TEXT_BLOCK_LEN + photo_len + fp_len, len(data), self.role)
-        text = data[head : head + text_len]
-        photo = data[head + text_len : head + text_len + photo_len]
+        text, photo, fingerprint = split_read_data(data, with_fingerprint, self.role)
         doc = decode_text_block(text)
-        doc.fingerprint = data[head + text_len + photo_len :]
+        doc.fingerprint = fingerprint
         doc.photo, doc.photo_format = photo, "wlt"
         if self._decoder is not None and len(photo) == WLT_LEN:
             try:

@@ -23,6 +23,7 @@ from sam_cards import (
 
 from devices.idcard.id_number import check_digit, id_number_valid
 from devices.idcard.record import CardType
+from devices.idcard.sam.driver import ReadLayoutError, split_read_data
 from devices.idcard.sam.ethnicity import ETHNICITIES
 from devices.idcard.sam.text_block import (
     TextBlockEncodingError,
@@ -196,3 +197,36 @@ def test_fuzz_damaged_real_blocks(make: Callable[[], Card], at: int, junk: bytes
         return
     assert doc.card_type in CardType
     assert doc.id_number_valid in (True, False, None)
+
+
+def test_read_answer_is_split_by_its_lengths() -> None:
+    card = resident_card()
+    data = (256).to_bytes(2, "big") + (1024).to_bytes(2, "big") + card.text + card.photo
+    assert split_read_data(data, with_fingerprint=False) == (card.text, card.photo, b"")
+    fp = bytes(range(200))
+    data = b"\x01\x00\x04\x00\x00\xc8" + card.text + card.photo + fp
+    assert split_read_data(data, with_fingerprint=True) == (card.text, card.photo, fp)
+    with pytest.raises(ReadLayoutError) as err:
+        split_read_data(data[:-1], with_fingerprint=True)
+    assert (err.value.expected, err.value.got) == (len(data), len(data) - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=1400), st.booleans())
+def test_fuzz_read_answers(data: bytes, with_fingerprint: bool) -> None:
+    """Whatever a reader sends as a read answer: a record or a named error."""
+    try:
+        text, _photo, _fp = split_read_data(data, with_fingerprint)
+        decode_text_block(text)
+    except (ReadLayoutError, TextBlockError):
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=256, max_size=256), st.binary(max_size=1100))
+def test_fuzz_well_framed_read_answers(text: bytes, photo: bytes) -> None:
+    data = (256).to_bytes(2, "big") + len(photo).to_bytes(2, "big") + text + photo
+    got_text, got_photo, _fp = split_read_data(data, with_fingerprint=False)
+    assert (got_text, got_photo) == (text, photo)
+    with contextlib.suppress(TextBlockError):
+        decode_text_block(got_text)
