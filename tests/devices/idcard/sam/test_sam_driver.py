@@ -73,6 +73,13 @@ class Events:
         raise AssertionError(f"no {kind} event; saw {self.seen}")
 
 
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
 def test_open_probes_the_sam_and_reports_its_id(reader: SamIdCardReader) -> None:
     health = reader.health()
     assert health.state is HealthState.OK
@@ -284,6 +291,7 @@ def test_presence_events_and_no_second_read_of_the_same_card(halt_after_read: bo
         r.start(on_event)
         emu.insert(resident_card())
         events.wait_for(EventKind.CARD_INSERTED)
+        wait_until(lambda: len(reads) == 1)
         time.sleep(1.0)  # the card stays on the reader for many polling periods
         assert events.seen.count(EventKind.CARD_INSERTED) == 1
         assert EventKind.CARD_REMOVED not in events.seen
@@ -292,8 +300,7 @@ def test_presence_events_and_no_second_read_of_the_same_card(halt_after_read: bo
         events.wait_for(EventKind.CARD_REMOVED)
         emu.insert(resident_card())
         events.wait_for(EventKind.CARD_INSERTED)
-        time.sleep(0.7)  # let the second read finish
-        assert len(reads) == 2
+        wait_until(lambda: len(reads) == 2)
         counters = r.health().counters
         assert counters["cards_inserted"] == 2 and counters["cards_removed"] == 1
     finally:
