@@ -23,6 +23,7 @@ COMMANDS = (
     "kiosk.cli.doctor",
     "kiosk.cli.ticket",
     "kiosk.cli.technician",
+    "kiosk.cli.idcard",
 )
 
 
