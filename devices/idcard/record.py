@@ -38,6 +38,7 @@ class IdDocument:
     valid_to: str | None = None  # ISO date or "long-term"
     id_number_valid: bool | None = None
     photo_format: str | None = None
+    check_digits_valid: bool | None = None  # MRZ-based documents only
     photo: bytes = field(default=b"")
 
     def __repr__(self) -> str:
