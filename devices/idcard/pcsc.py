@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PNP_READER = "\\\\?PnP?\\Notification"
 POLL_MS = 1000  # GetStatusChange timeout: also how soon close() is noticed without Cancel
 RECONNECT_S = 1.0
+_PROTOCOLS = (scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1) if scard is not None else 0
 _REMOVED = ("SCARD_W_REMOVED_CARD", "SCARD_E_NO_SMARTCARD", "SCARD_W_RESET_CARD")
 _GONE = ("SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED", "SCARD_E_INVALID_HANDLE")
 
@@ -305,9 +306,7 @@ class PcscIdCardReader:
     def _read_card(
         self, ctx: Any, reader: str, mrz_information: bytes, deadline: float
     ) -> tuple[ChipContents, dict[str, int]]:
-        rc, card, protocol = scard.SCardConnect(
-            ctx, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
-        )
+        rc, card, protocol = scard.SCardConnect(ctx, reader, scard.SCARD_SHARE_SHARED, _PROTOCOLS)
         if rc != scard.SCARD_S_SUCCESS:
             if _err(rc) in _REMOVED:
                 raise CardReadError(self.role, "card removed before it could be read")
@@ -320,7 +319,17 @@ class PcscIdCardReader:
                     raise _Timeout()
                 return self._transmit(card, protocol, cmd)
 
-            session = ChipSession(transmit, extended=extended, max_response=max_response)
+            def reset() -> None:
+                nonlocal protocol
+                rc, protocol = scard.SCardReconnect(
+                    card, scard.SCARD_SHARE_SHARED, _PROTOCOLS, scard.SCARD_RESET_CARD
+                )
+                if rc != scard.SCARD_S_SUCCESS:
+                    raise TransportError(f"card reset failed ({_err(rc)})", card_gone=True)
+
+            session = ChipSession(
+                transmit, extended=extended, max_response=max_response, reset=reset
+            )
             try:
                 contents = session.read_document(mrz_information)
             except _Timeout:
@@ -373,10 +382,14 @@ class PcscIdCardReader:
             name = _err(rc)
             if name in _REMOVED:
                 self._health.count("removed_mid_read")
-                raise TransportError("card removed mid-read")
+                raise TransportError("card removed mid-read", card_gone=True)
             if name in _GONE:
-                raise TransportError(f"PC/SC service lost mid-read ({name})")
+                raise TransportError(f"PC/SC service lost mid-read ({name})", card_gone=True)
             raise TransportError(f"transmit failed ({name})")
+        if len(answer) < 2:
+            # vpcd and some readers hand back nothing when the card left mid-command.
+            self._health.count("removed_mid_read")
+            raise TransportError("card stopped answering mid-read (removed?)", card_gone=True)
         resp = ResponseApdu.decode(bytes(answer))
         data = resp.data
         # T=0 cards announce more data with 61xx: fetch it with GET RESPONSE.
@@ -385,6 +398,8 @@ class PcscIdCardReader:
             rc, answer = scard.SCardTransmit(card, protocol, list(more))
             if rc != scard.SCARD_S_SUCCESS:
                 raise TransportError(f"GET RESPONSE failed ({_err(rc)})")
+            if len(answer) < 2:
+                raise TransportError("card stopped answering mid-read (removed?)", card_gone=True)
             resp = ResponseApdu.decode(bytes(answer))
             data += resp.data
         return ResponseApdu(data, resp.sw)

@@ -89,8 +89,11 @@ class ChipSession:
         *,
         extended: bool = False,
         max_response: int = DEFAULT_EXTENDED_RESPONSE,
+        reset: Callable[[], None] | None = None,
     ) -> None:
         self._transmit_raw = transmit
+        self._reset = reset
+        self._extended_proven = False
         self._sm: SecureMessaging | None = None
         self.extended = extended
         self.max_response = max_response
@@ -135,11 +138,16 @@ class ChipSession:
         try:
             resp = self._secure(cmd)
         except TransportError as exc:
-            if extended:
+            # Only the first extended read can show that extended length does not work.
+            if extended and not exc.card_gone and not self._extended_proven:
                 raise ExtendedLengthRefusedError(f"extended READ BINARY failed: {exc}") from None
             raise
         self.stats.read_binary += 1
-        if extended and (resp.sw == SW_WRONG_LENGTH or resp.sw >> 8 == 0x6C):
+        if (
+            extended
+            and not self._extended_proven
+            and (resp.sw == SW_WRONG_LENGTH or resp.sw >> 8 == 0x6C)
+        ):
             raise ExtendedLengthRefusedError(f"extended READ BINARY: SW {resp.sw:04X}")
         if resp.sw in (SW_SECURITY_NOT_SATISFIED, SW_CONDITIONS_NOT_SATISFIED):
             raise AccessDeniedError("READ BINARY", resp.sw)
@@ -147,6 +155,7 @@ class ChipSession:
             raise StatusWordError("READ BINARY", resp.sw)
         if not resp.data:
             raise StatusWordError("READ BINARY (no data)", resp.sw)
+        self._extended_proven |= extended
         self.stats.bytes_read += len(resp.data)
         return resp.data
 
@@ -178,6 +187,8 @@ class ChipSession:
             if not self.extended:
                 raise
             self.extended = False
+            if self._reset is not None:  # a clean chip: no half-open secure messaging
+                self._reset()
             return self._read_all(mrz_information, with_face)
 
     def _read_all(self, mrz_information: bytes, with_face: bool) -> ChipContents:

@@ -56,4 +56,11 @@ class SecureMessagingError(EmrtdError):
 
 
 class TransportError(EmrtdError):
-    """The APDU could not be exchanged (card removed, reader gone, length not supported)."""
+    """The APDU could not be exchanged (card removed, reader gone, length not supported).
+
+    ``card_gone`` says the card or the service went away, so retrying cannot help.
+    """
+
+    def __init__(self, problem: str, *, card_gone: bool = False) -> None:
+        super().__init__(problem)
+        self.card_gone = card_gone

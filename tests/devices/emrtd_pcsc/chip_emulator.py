@@ -73,6 +73,7 @@ class VirtualPassport:
     def insert(self, port: int, host: str = "127.0.0.1") -> None:
         self._sock = socket.create_connection((host, port), timeout=5)
         self._sock.settimeout(None)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._thread = threading.Thread(target=self._serve, args=(self._sock,), daemon=True)
         self._thread.start()
 
@@ -243,6 +244,9 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
     buf = b""
     while len(buf) < n:
         try:
+            # vpcd writes the length and the APDU separately; without a quick ACK, Nagle
+            # on its side and delayed ACK on ours add ~40 ms to every command.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             part = sock.recv(n - len(buf))
         except OSError:
             return None

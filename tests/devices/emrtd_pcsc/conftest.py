@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -58,3 +59,22 @@ def make_passport(
     yield build  # type: ignore[misc]
     for chip in made:
         chip.remove()
+    # vpcd notices a removal on its next poll; the next test must find the reader empty.
+    wait_until_empty(pcscd.reader)
+
+
+def wait_until_empty(reader: str, timeout: float = 5.0) -> None:
+    from smartcard import scard
+
+    rc, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert rc == scard.SCARD_S_SUCCESS
+    try:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            rc, states = scard.SCardGetStatusChange(ctx, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
+            if rc == scard.SCARD_S_SUCCESS and not states[0][1] & scard.SCARD_STATE_PRESENT:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{reader} still shows a card {timeout} s after removal")
+    finally:
+        scard.SCardReleaseContext(ctx)
