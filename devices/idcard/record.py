@@ -37,8 +37,8 @@ class IdDocument:
     valid_from: str | None = None
     valid_to: str | None = None  # ISO date or "long-term"
     id_number_valid: bool | None = None
+    check_digits_valid: bool | None = None  # MRZ-based documents (eMRTD) only
     photo_format: str | None = None
-    check_digits_valid: bool | None = None  # MRZ-based documents only
     photo: bytes = field(default=b"")
 
     def __repr__(self) -> str:
