@@ -13,7 +13,6 @@ our thread re-establishes its context when the service comes back.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -33,8 +32,6 @@ try:
     from smartcard import scard
 except ImportError:  # pragma: no cover - terminals without pyscard never open pcsc://
     scard = None
-
-log = logging.getLogger(__name__)
 
 PNP_READER = "\\\\?PnP?\\Notification"
 POLL_MS = 1000  # GetStatusChange timeout: also how soon close() is noticed without Cancel
@@ -134,7 +131,25 @@ class PcscIdCardReader:
         self._thread.start()
 
     def health(self) -> Health:
+        """Health as the watcher thread last saw it; without the thread, a quick probe.
+
+        The probe (used by ``kiosk doctor``) is one round-trip on pcscd's local socket.
+        """
+        if scard is not None and self._thread is None:
+            self._probe()
         return self._health.snapshot()
+
+    def _probe(self) -> None:
+        rc, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if rc != scard.SCARD_S_SUCCESS:
+            self._health.set(HealthState.FAULT, f"PC/SC service unavailable ({_err(rc)})")
+            return
+        try:
+            self._reader_health(self._readers(ctx))
+        except _PcscFailure as exc:
+            self._health.set(HealthState.FAULT, f"PC/SC service unavailable ({_err(exc.code)})")
+        finally:
+            scard.SCardReleaseContext(ctx)
 
     def close(self) -> None:
         self._stop.set()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +217,26 @@ def test_atr_card_capabilities() -> None:
     assert not extended_length_in_atr(atr(False))
     assert not extended_length_in_atr(bytes.fromhex("3B8F8001804F0CA000000306030001000000006A"))
     assert not extended_length_in_atr(b"\x3b")
+
+
+def test_health_probe_without_the_watcher(pcscd: PrivatePcscd) -> None:
+    assert PcscIdCardReader(DeviceUri.parse("pcsc://")).health().state is HealthState.OK
+    missing = PcscIdCardReader(DeviceUri.parse("pcsc://ACME Reader")).health()
+    assert (missing.state, missing.reason) == (HealthState.DEGRADED, "reader not connected")
+
+
+def test_doctor_shows_a_fault_when_pcscd_is_not_there(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[devices]\nid_card = "pcsc://"\n')
+    env = {**os.environ, "PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm")}
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--config", str(config), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 1
+    row = next(r for r in json.loads(done.stdout)["devices"] if r["device"] == "id_card")
+    assert row["state"] == "fault"
+    assert "PC/SC service unavailable" in row["reason"]
