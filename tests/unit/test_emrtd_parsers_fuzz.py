@@ -167,3 +167,11 @@ def test_mrz_fuzz_any_text(value: str | list[str]) -> None:
             parse_mrz(value)
     except MrzError:
         pass
+
+
+@FUZZ
+@given(st.binary(max_size=40))
+def test_atr_capabilities_parser_fuzz(atr: bytes) -> None:
+    from devices.idcard.pcsc import extended_length_in_atr
+
+    assert extended_length_in_atr(atr) in (True, False)

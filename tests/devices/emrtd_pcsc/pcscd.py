@@ -66,7 +66,13 @@ def _free_port_pair() -> int:
     raise PcscdUnavailable("no pair of free TCP ports for vpcd")
 
 
-def start_pcscd(directory: Path) -> PrivatePcscd:
+def restart(daemon: PrivatePcscd) -> PrivatePcscd:
+    """Stop pcscd and start it again on the same socket and ports (a service restart)."""
+    daemon.stop()
+    return start_pcscd(daemon.directory, daemon.port)
+
+
+def start_pcscd(directory: Path, port: int | None = None) -> PrivatePcscd:
     """Start pcscd in a private mount namespace; returns once the reader is listed."""
     pcscd = shutil.which("pcscd") or "/usr/sbin/pcscd"
     unshare = shutil.which("unshare")
@@ -74,7 +80,7 @@ def start_pcscd(directory: Path) -> PrivatePcscd:
         raise PcscdUnavailable("pcscd or vsmartcard-vpcd is not installed")
     if unshare is None:
         raise PcscdUnavailable("unshare (util-linux) is not installed")
-    port = _free_port_pair()
+    port = port or _free_port_pair()
     conf = directory / "reader.conf.d"
     run = directory / "run"
     conf.mkdir(parents=True, exist_ok=True)
@@ -88,7 +94,7 @@ def start_pcscd(directory: Path) -> PrivatePcscd:
     Path("/run/pcscd").mkdir(parents=True, exist_ok=True)  # the mount point must exist
     script = f'mount --bind "{run}" /run/pcscd && exec "{pcscd}" -f -i -c "{conf}"'
     log_path = directory / "pcscd.log"
-    with log_path.open("wb") as log:
+    with log_path.open("wb") as log:  # truncated on restart: "daemon ready" means this run
         proc = subprocess.Popen(
             [unshare, "--mount", "--propagation", "private", "sh", "-c", script],
             stdout=log,

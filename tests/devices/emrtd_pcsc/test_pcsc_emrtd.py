@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from devices.registry import open_device
 from devices.uri import DeviceUri, DeviceUriError
 from emrtd_pcsc import lds_builder
 from emrtd_pcsc.chip_emulator import VirtualPassport, atr
-from emrtd_pcsc.pcscd import PrivatePcscd
+from emrtd_pcsc.pcscd import PrivatePcscd, restart
 
 pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("pcsc")]
 
@@ -240,3 +241,41 @@ def test_doctor_shows_a_fault_when_pcscd_is_not_there(tmp_path: Path) -> None:
     row = next(r for r in json.loads(done.stdout)["devices"] if r["device"] == "id_card")
     assert row["state"] == "fault"
     assert "PC/SC service unavailable" in row["reason"]
+
+
+def test_no_personal_data_in_logs_events_or_reprs(
+    reader: PcscIdCardReader,
+    make_passport: Make,
+    pcscd: PrivatePcscd,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    events: list[DeviceEvent] = []
+    reader.start(events.append)
+    caplog.set_level(logging.DEBUG)
+    make_passport().insert(pcscd.port)
+    doc = reader.read(timeout_s=5, access=ACCESS)
+    with pytest.raises(CardReadError) as refused:
+        reader.read(timeout_s=5, access=DocumentAccess("L898902C3", "740812", "120416"))
+    seen = " ".join(
+        [caplog.text, repr(doc), repr(ACCESS), str(refused.value), repr(reader.health())]
+        + [repr(e) for e in events]
+    )
+    for secret in ("ERIKSSON", "ANNA", "L898902C", "740812", "1974-08-12", "ZE184226B"):
+        assert secret not in seen
+
+
+def test_watcher_survives_a_pcscd_restart(
+    reader: PcscIdCardReader, make_passport: Make, pcscd: PrivatePcscd
+) -> None:
+    """Runs last in this module: it restarts the session's pcscd on the same socket."""
+    events: list[DeviceEvent] = []
+    reader.start(events.append)
+    assert _wait(lambda: reader.health().state is HealthState.OK)
+    fresh = restart(pcscd)
+    pcscd.process = fresh.process  # the session fixture stops whatever runs at the end
+    assert _wait(lambda: EventKind.OFFLINE in [e.kind for e in events])
+    assert _wait(lambda: reader.health().state is HealthState.OK)
+    assert EventKind.RECOVERED in [e.kind for e in events]
+    make_passport().insert(pcscd.port)
+    assert _wait(lambda: EventKind.CARD_INSERTED in [e.kind for e in events])
+    assert reader.read(timeout_s=5, access=ACCESS).surname == "ERIKSSON"
