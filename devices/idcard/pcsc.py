@@ -213,16 +213,22 @@ class PcscIdCardReader:
 
     def _watch_context(self, ctx: Any) -> None:
         """Wait for status changes of the readers we serve until the context fails."""
-        readers = self._readers(ctx)
-        self._reader_health(readers)
-        states: list[tuple[str, int]] = [(r, scard.SCARD_STATE_UNAWARE) for r in readers]
-        states.append((PNP_READER, scard.SCARD_STATE_UNAWARE))
+        states: list[tuple[str, int]] | None = None
         while not self._stop.is_set():
+            if states is None:  # (re)learn which readers exist
+                readers = self._readers(ctx)
+                for gone in set(self._present) - set(readers):
+                    if self._present.pop(gone):
+                        self._health.emit(EventKind.CARD_REMOVED)
+                self._reader_health(readers)
+                states = [(r, scard.SCARD_STATE_UNAWARE) for r in readers]
+                states.append((PNP_READER, scard.SCARD_STATE_UNAWARE))
             rc, new_states = scard.SCardGetStatusChange(ctx, POLL_MS, states)
             if rc in (scard.SCARD_E_TIMEOUT, scard.SCARD_E_CANCELLED):
                 continue
             if rc == scard.SCARD_E_UNKNOWN_READER:  # a reader went away under us
-                return self._watch_context(ctx)
+                states = None
+                continue
             if rc != scard.SCARD_S_SUCCESS:
                 raise _PcscFailure(rc)
             reader_set_changed = False
@@ -234,15 +240,7 @@ class PcscIdCardReader:
                     self._note(reader, event_state)
                 states.append((reader, event_state & ~scard.SCARD_STATE_CHANGED))
             if reader_set_changed:
-                current = self._readers(ctx)
-                for gone in set(self._present) - set(current):
-                    if self._present.pop(gone):
-                        self._health.emit(EventKind.CARD_REMOVED)
-                self._reader_health(current)
-                known = {r for r, _ in states}
-                states = [(r, s) for r, s in states if r == PNP_READER or r in current]
-                states += [(r, scard.SCARD_STATE_UNAWARE) for r in current if r not in known]
-        return None
+                states = None
 
     def _note(self, reader: str, event_state: int) -> None:
         if event_state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
@@ -326,6 +324,8 @@ class PcscIdCardReader:
             if _err(rc) in _REMOVED:
                 raise CardReadError(self.role, "card removed before it could be read")
             raise CardReadError(self.role, f"cannot connect to the card ({_err(rc)})")
+        # A transaction keeps other PC/SC clients from slipping APDUs into our session.
+        scard.SCardBeginTransaction(card)
         try:
             extended, max_response = self._capabilities(card, reader, ctx)
 
@@ -341,6 +341,7 @@ class PcscIdCardReader:
                 )
                 if rc != scard.SCARD_S_SUCCESS:
                     raise TransportError(f"card reset failed ({_err(rc)})", card_gone=True)
+                scard.SCardBeginTransaction(card)  # a reset may have ended the transaction
 
             session = ChipSession(
                 transmit, extended=extended, max_response=max_response, reset=reset
@@ -371,6 +372,7 @@ class PcscIdCardReader:
             }
             return contents, stats
         finally:
+            scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
             # Reset: the chip must not stay open under our session keys after we leave.
             scard.SCardDisconnect(card, scard.SCARD_RESET_CARD)
 
