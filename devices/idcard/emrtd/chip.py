@@ -31,8 +31,11 @@ from devices.idcard.emrtd.sm import SHORT_PLAIN_MAX, SecureMessaging
 from devices.idcard.mrz import MrzRecord
 
 LDS1_AID = bytes.fromhex("A0000002471001")
-# READ BINARY addresses at most 15 bits of offset with an even INS.
+# READ BINARY addresses at most 15 bits of offset with an even INS (B0); beyond that
+# the odd INS (B1) carries the offset in DO54 (we send at most 3 bytes of it).
 MAX_EVEN_OFFSET = 0x7FFF
+MAX_FILE = 0xFFFFFF
+ODD_OVERHEAD = 4  # DO53 tag and length (up to 82 xx xx) around the data of a B1 answer
 # Protected-response overhead around a plain chunk: DO87 header (5) + padding (<= 8)
 # + DO99 (4) + DO8E (10) + SW (2).
 SM_OVERHEAD = 29
@@ -47,7 +50,7 @@ class ExtendedLengthRefusedError(EmrtdError):
 
 class FileTooLargeError(EmrtdError):
     def __init__(self, fid: int, size: int) -> None:
-        super().__init__(f"file {fid:04X} of {size} bytes is beyond READ BINARY's 32 KB reach")
+        super().__init__(f"file {fid:04X} of {size} bytes is beyond 16 MB: not an LDS file")
         self.fid = fid
         self.size = size
 
@@ -133,8 +136,15 @@ class ChipSession:
             raise StatusWordError(f"SELECT {fid:04X}", resp.sw)
 
     def _read_binary(self, offset: int, length: int) -> bytes:
-        cmd = CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length)
-        extended = length > SHORT_PLAIN_MAX
+        odd = offset > MAX_EVEN_OFFSET
+        if odd:
+            # Beyond 32 KB: INS B1 with the offset in DO54; the answer comes wrapped in DO53.
+            body = offset.to_bytes((offset.bit_length() + 7) // 8, "big")
+            want = min(length + ODD_OVERHEAD, self.chunk)
+            cmd = CommandApdu(0x00, 0xB1, 0x00, 0x00, tlv.encode(0x54, body), le=want)
+        else:
+            cmd = CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length)
+        extended = (cmd.le or 0) > SHORT_PLAIN_MAX
         try:
             resp = self._secure(cmd)
         except TransportError as exc:
@@ -156,8 +166,14 @@ class ChipSession:
         if not resp.data:
             raise StatusWordError("READ BINARY (no data)", resp.sw)
         self._extended_proven |= extended
-        self.stats.bytes_read += len(resp.data)
-        return resp.data
+        data = resp.data
+        if odd:
+            try:
+                data = tlv.expect(data, 0x53)
+            except EmrtdError as exc:
+                raise StatusWordError(f"READ BINARY (B1) answer: {exc}", resp.sw) from None
+        self.stats.bytes_read += len(data)
+        return data
 
     def read_file(self, fid: int) -> bytes:
         """SELECT a file and read all of it, in the largest chunks this session allows."""
@@ -168,7 +184,7 @@ class ChipSession:
             size = tlv.total_length(data[:8])
         except TlvError as exc:
             raise StatusWordError(f"file {fid:04X} header: {exc}", SW_OK) from None
-        if size - 1 > MAX_EVEN_OFFSET:
+        if size > MAX_FILE:
             raise FileTooLargeError(fid, size)
         data = data[:size]
         while len(data) < size:

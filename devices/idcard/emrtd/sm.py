@@ -39,14 +39,17 @@ class SecureMessaging:
 
     def protect(self, cmd: CommandApdu) -> CommandApdu:
         """Wrap a plain command: encrypted data in DO87, Le in DO97, MAC in DO8E."""
-        if cmd.ins & 1:
-            raise SecureMessagingError(f"odd INS {cmd.ins:02X} is not supported")
         cla = cmd.cla | 0x0C
         header = crypto.pad(bytes([cla, cmd.ins, cmd.p1, cmd.p2]))
         do87 = b""
         if cmd.data:
             encrypted = crypto.des3_encrypt(self._ks_enc, crypto.pad(cmd.data))
-            do87 = tlv.encode(0x87, b"\x01" + encrypted)
+            # Odd INS carry BER-TLV data: DO85 without the padding-content indicator.
+            do87 = (
+                tlv.encode(0x85, encrypted)
+                if cmd.ins & 1
+                else tlv.encode(0x87, b"\x01" + encrypted)
+            )
         do97 = tlv.encode(0x97, _le_bytes(cmd.le)) if cmd.le is not None else b""
         mac_input = crypto.pad(self._next_ssc() + header + do87 + do97)
         do8e = tlv.encode(0x8E, crypto.retail_mac(self._ks_mac, mac_input))
@@ -67,6 +70,7 @@ class SecureMessaging:
         except TlvError as exc:
             raise SecureMessagingError(f"protected response is malformed: {exc}") from None
         do87 = tlv.find(objects, 0x87)
+        do85 = tlv.find(objects, 0x85)
         do99 = tlv.find(objects, 0x99)
         do8e = tlv.find(objects, 0x8E)
         if do8e is None or do99 is None:
@@ -75,7 +79,7 @@ class SecureMessaging:
         for obj in objects:
             if obj.tag == 0x8E:
                 break
-            if obj.tag in (0x87, 0x99):
+            if obj.tag in (0x85, 0x87, 0x99):
                 covered += tlv.encode(obj.tag, obj.value)
         expected = crypto.retail_mac(self._ks_mac, crypto.pad(ssc + covered))
         if expected != do8e.value:
@@ -86,10 +90,17 @@ class SecureMessaging:
         data = b""
         if do87 is not None:
             body = do87.value
-            if not body or body[0] != 0x01 or (len(body) - 1) % crypto.BLOCK:
+            if not body or body[0] != 0x01:
                 raise SecureMessagingError("encrypted data object 87 is malformed")
-            try:
-                data = crypto.unpad(crypto.des3_decrypt(self._ks_enc, body[1:]))
-            except ValueError:
-                raise SecureMessagingError("decrypted data has no padding") from None
+            data = self._decrypt(body[1:])
+        elif do85 is not None:
+            data = self._decrypt(do85.value)
         return ResponseApdu(data, sw)
+
+    def _decrypt(self, cryptogram: bytes) -> bytes:
+        if not cryptogram or len(cryptogram) % crypto.BLOCK:
+            raise SecureMessagingError("cryptogram is not whole 3DES blocks")
+        try:
+            return crypto.unpad(crypto.des3_decrypt(self._ks_enc, cryptogram))
+        except ValueError:
+            raise SecureMessagingError("decrypted data has no padding") from None

@@ -43,6 +43,7 @@ class ChipLog:
     apdus: int = 0
     sent_sw: list[int] = field(default_factory=list)
     extended_apdus: int = 0
+    instructions: set[int] = field(default_factory=set)
 
 
 class VirtualPassport:
@@ -127,6 +128,7 @@ class VirtualPassport:
             cmd = decode_command(raw)
         except ValueError:
             return b"\x67\x00"
+        self.log.instructions.add(cmd.ins)
         if cmd.extended:
             self.log.extended_apdus += 1
             if not self.accept_extended:
@@ -193,7 +195,7 @@ class VirtualPassport:
         if 0x8E not in by_tag:
             self.ks_enc = None
             return b"\x69\x87"
-        covered = b"".join(encode(o.tag, o.value) for o in objects if o.tag in (0x87, 0x97))
+        covered = b"".join(encode(o.tag, o.value) for o in objects if o.tag in (0x85, 0x87, 0x97))
         header = crypto.pad(bytes([cmd.cla, cmd.ins, cmd.p1, cmd.p2]))
         mac_in = crypto.pad(self.ssc.to_bytes(8, "big") + header + covered)
         if crypto.retail_mac(self.ks_mac, mac_in) != by_tag[0x8E]:
@@ -202,11 +204,13 @@ class VirtualPassport:
         data = b""
         if 0x87 in by_tag:
             data = crypto.unpad(crypto.des3_decrypt(self.ks_enc, by_tag[0x87][1:]))
+        elif 0x85 in by_tag:
+            data = crypto.unpad(crypto.des3_decrypt(self.ks_enc, by_tag[0x85]))
         le = None
         if 0x97 in by_tag:
             le = int.from_bytes(by_tag[0x97], "big") or (256 if len(by_tag[0x97]) == 1 else 65536)
         plain, sw = self._secure_command(cmd.ins, cmd.p1, cmd.p2, data, le)
-        return self._wrap(plain, sw)
+        return self._wrap(plain, sw, odd=bool(cmd.ins & 1))
 
     def _secure_command(
         self, ins: int, p1: int, p2: int, data: bytes, le: int | None
@@ -217,6 +221,19 @@ class VirtualPassport:
                 return b"", 0x6A82
             self.current = fid
             return b"", 0x9000
+        if ins == 0xB1:  # offset in DO54, answer wrapped in DO53
+            if self.current is None:
+                return b"", 0x6986
+            try:
+                offset = int.from_bytes(parse_all(data)[0].value, "big")
+            except Exception:
+                return b"", 0x6A80
+            content = self.files[self.current]
+            if offset >= len(content):
+                return b"", 0x6B00
+            room = min(le or 256, self.max_plain) - 4
+            chunk = content[offset : offset + room]
+            return encode(0x53, chunk), 0x9000
         if ins == 0xB0:
             if self.current is None:
                 return b"", 0x6986
@@ -229,12 +246,13 @@ class VirtualPassport:
             return chunk, 0x9000 if len(chunk) == (le or 256) else 0x6282
         return b"", 0x6D00
 
-    def _wrap(self, plain: bytes, sw: int) -> bytes:
+    def _wrap(self, plain: bytes, sw: int, *, odd: bool = False) -> bytes:
         assert self.ks_enc is not None
         self.ssc += 1
         do87 = b""
         if plain:
-            do87 = encode(0x87, b"\x01" + crypto.des3_encrypt(self.ks_enc, crypto.pad(plain)))
+            cryptogram = crypto.des3_encrypt(self.ks_enc, crypto.pad(plain))
+            do87 = encode(0x85, cryptogram) if odd else encode(0x87, b"\x01" + cryptogram)
         do99 = encode(0x99, sw.to_bytes(2, "big"))
         mac = crypto.retail_mac(self.ks_mac, crypto.pad(self.ssc.to_bytes(8, "big") + do87 + do99))
         return do87 + do99 + encode(0x8E, mac) + sw.to_bytes(2, "big")

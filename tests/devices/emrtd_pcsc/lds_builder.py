@@ -58,14 +58,14 @@ def dg2(image: bytes, width: int, height: int, data_type: int = 0) -> bytes:
     return encode(0x75, encode(0x7F61, encode(0x02, b"\x01") + bit))
 
 
-def face_jpeg(target_bytes: int = 20_000) -> tuple[bytes, int, int]:
+def face_jpeg(target_bytes: int = 20_000, height: int = 420) -> tuple[bytes, int, int]:
     """Grace Hopper's portrait (matplotlib sample data) re-encoded near ``target_bytes``."""
     import matplotlib.cbook
     from PIL import Image
 
     path = Path(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
     img = Image.open(path).convert("RGB")
-    img = img.resize((int(img.width * 420 / img.height), 420))
+    img = img.resize((int(img.width * height / img.height), height))
     best = b""
     for quality in range(95, 10, -5):
         buf = io.BytesIO()

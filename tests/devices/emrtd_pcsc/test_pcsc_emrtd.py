@@ -16,6 +16,7 @@ import pytest
 
 from devices.base import DeviceKind
 from devices.health import DeviceEvent, EventKind, HealthState
+from devices.idcard.emrtd import lds
 from devices.idcard.pcsc import PcscIdCardReader, extended_length_in_atr
 from devices.idcard.protocol import CardReadError, DocumentAccess
 from devices.registry import open_device
@@ -262,6 +263,24 @@ def test_no_personal_data_in_logs_events_or_reprs(
     )
     for secret in ("ERIKSSON", "ANNA", "L898902C", "740812", "1974-08-12", "ZE184226B"):
         assert secret not in seen
+
+
+@pytest.mark.parametrize("extended", [True, False])
+def test_portrait_beyond_32_kb_is_read_with_odd_ins(
+    reader: PcscIdCardReader, make_passport: Make, pcscd: PrivatePcscd, extended: bool
+) -> None:
+    jpeg, width, height = lds_builder.face_jpeg(60_000, height=800)
+    assert len(jpeg) > 40_000
+    files = {
+        lds.FID_COM: lds_builder.ef_com(),
+        lds.FID_DG1: lds_builder.dg1(),
+        lds.FID_DG2: lds_builder.dg2(jpeg, width, height),
+    }
+    chip = make_passport(files=files, extended=extended)
+    chip.insert(pcscd.port)
+    doc = reader.read(timeout_s=20, access=ACCESS)
+    assert doc.photo == jpeg
+    assert 0xB1 in chip.log.instructions
 
 
 def test_watcher_survives_a_pcscd_restart(
