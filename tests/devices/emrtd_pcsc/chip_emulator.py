@@ -16,6 +16,7 @@ import os
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 from devices.idcard.emrtd import crypto
@@ -58,6 +59,7 @@ class VirtualPassport:
         accept_extended: bool = True,
         max_plain: int = 4096,
         remove_after_apdus: int | None = None,
+        delay_s: float = 0.0,
     ) -> None:
         self.files = files
         self.k_enc, self.k_mac = crypto.bac_keys(bac_mrz_information(*access))
@@ -65,6 +67,7 @@ class VirtualPassport:
         self.accept_extended = accept_extended
         self.max_plain = max_plain
         self.remove_after_apdus = remove_after_apdus
+        self.delay_s = delay_s  # per APDU: a slow chip or a weak field
         self.log = ChipLog()
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -108,6 +111,8 @@ class VirtualPassport:
                 if self.remove_after_apdus is not None and self.log.apdus > self.remove_after_apdus:
                     sock.close()  # the citizen pulls the passport away
                     return
+                if self.delay_s:
+                    time.sleep(self.delay_s)
                 reply = self.respond(msg)
                 self.log.sent_sw.append(int.from_bytes(reply[-2:], "big"))
                 sock.sendall(struct.pack(">H", len(reply)) + reply)

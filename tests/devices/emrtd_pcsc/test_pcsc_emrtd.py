@@ -140,6 +140,16 @@ def test_chip_refuses_reads_before_bac(make_passport: Make, pcscd: PrivatePcscd)
     assert sws == ["9000", "9000", "6982"]
 
 
+def _wait_present(reader: str) -> None:
+    from smartcard import scard
+
+    rc, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    try:
+        assert _wait(lambda: _card_present(ctx, reader))
+    finally:
+        scard.SCardReleaseContext(ctx)
+
+
 def _card_present(ctx: object, reader: str) -> bool:
     from smartcard import scard
 
@@ -242,6 +252,26 @@ def test_doctor_shows_a_fault_when_pcscd_is_not_there(tmp_path: Path) -> None:
     row = next(r for r in json.loads(done.stdout)["devices"] if r["device"] == "id_card")
     assert row["state"] == "fault"
     assert "PC/SC service unavailable" in row["reason"]
+
+
+def test_uri_options_cap_the_response_size(make_passport: Make, pcscd: PrivatePcscd) -> None:
+    make_passport().insert(pcscd.port)
+    capped = PcscIdCardReader(DeviceUri.parse("pcsc://?max_response=1024"))
+    capped.read(timeout_s=5, access=ACCESS)
+    assert capped.last_stats["chunk"] == 992  # 1024 minus secure messaging overhead
+    short = PcscIdCardReader(DeviceUri.parse("pcsc://?extended=no"))
+    short.read(timeout_s=5, access=ACCESS)
+    assert (short.last_stats["extended"], short.last_stats["chunk"]) == (0, 0xE0)
+
+
+def test_slow_chip_times_out_with_one_clear_reason(
+    reader: PcscIdCardReader, make_passport: Make, pcscd: PrivatePcscd
+) -> None:
+    make_passport(delay_s=0.1).insert(pcscd.port)
+    _wait_present(pcscd.reader)  # the deadline must run out mid-read, not while waiting
+    with pytest.raises(CardReadError, match="timed out reading the chip"):
+        reader.read(timeout_s=0.8, access=ACCESS)
+    assert reader.health().counters["timeouts"] == 1
 
 
 def test_no_personal_data_in_logs_events_or_reprs(
