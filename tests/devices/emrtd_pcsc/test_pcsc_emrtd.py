@@ -144,6 +144,7 @@ def _wait_present(reader: str) -> None:
     from smartcard import scard
 
     rc, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert rc == scard.SCARD_S_SUCCESS
     try:
         assert _wait(lambda: _card_present(ctx, reader))
     finally:
