@@ -2,8 +2,10 @@
 
 ``pcsc://`` uses the first reader holding a card; ``pcsc://READER NAME`` (URL-quoted or
 not) picks one reader by its name or the start of it, case-insensitively. Options:
-``?extended=no`` forbids extended-length APDUs, ``?max_response=N`` caps the response
-size (default: what the reader reports, else 4096 bytes).
+``?extended=auto|yes|no``: extended-length APDUs when the card's ATR announces them
+(auto, the default), always (for cards that support them without saying so; a refusal
+still falls back to short reads) or never; ``?max_response=N`` caps the response size
+(default: what the reader reports, else 4096 bytes).
 
 A thread of our own watches PC/SC status changes and turns them into card inserted /
 removed events and health. We use pyscard's low-level ``scard`` module rather than its
@@ -86,7 +88,7 @@ def extended_length_in_atr(atr: bytes) -> bool:
 @dataclass(frozen=True)
 class _Options:
     reader: str  # "" = first reader with a card
-    extended: bool
+    extended: str  # auto / yes / no
     max_response: int | None
 
 
@@ -100,7 +102,7 @@ def _options(uri: DeviceUri) -> _Options:
     max_response = uri.int_param("max_response", 0) or None
     if max_response is not None and max_response < 256:
         raise DeviceUriError(uri.raw, "max_response must be at least 256")
-    return _Options(name, ext != "no", max_response)
+    return _Options(name, ext, max_response)
 
 
 class PcscIdCardReader:
@@ -379,11 +381,12 @@ class PcscIdCardReader:
     def _capabilities(self, card: Any, reader: str, ctx: Any) -> tuple[bool, int]:
         """Extended length if both allow it, and the largest response the reader takes."""
         max_response = self._opts.max_response or DEFAULT_EXTENDED_RESPONSE
-        if not self._opts.extended:
+        if self._opts.extended == "no":
             return False, max_response
-        rc, _reader_names, _state, _protocol, atr = scard.SCardStatus(card)
-        if rc != scard.SCARD_S_SUCCESS or not extended_length_in_atr(bytes(atr)):
-            return False, max_response
+        if self._opts.extended == "auto":
+            rc, _reader, _state, _protocol, atr = scard.SCardStatus(card)
+            if rc != scard.SCARD_S_SUCCESS or not extended_length_in_atr(bytes(atr)):
+                return False, max_response
         if self._opts.max_response is None:
             rc, attr = scard.SCardGetAttrib(card, scard.SCARD_ATTR_MAXINPUT)
             if rc == scard.SCARD_S_SUCCESS and len(attr) >= 4:

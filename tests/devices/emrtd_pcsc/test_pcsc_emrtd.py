@@ -265,6 +265,17 @@ def test_uri_options_cap_the_response_size(make_passport: Make, pcscd: PrivatePc
     assert (short.last_stats["extended"], short.last_stats["chunk"]) == (0, 0xE0)
 
 
+def test_extended_yes_tries_extended_on_a_silent_card(
+    make_passport: Make, pcscd: PrivatePcscd
+) -> None:
+    chip = make_passport(extended=False)  # the ATR does not announce extended length
+    chip.insert(pcscd.port)
+    forced = PcscIdCardReader(DeviceUri.parse("pcsc://?extended=yes"))
+    forced.read(timeout_s=5, access=ACCESS)
+    assert forced.last_stats["extended"] == 1
+    assert chip.log.extended_apdus > 0
+
+
 def test_slow_chip_times_out_with_one_clear_reason(
     reader: PcscIdCardReader, make_passport: Make, pcscd: PrivatePcscd
 ) -> None:
