@@ -175,3 +175,19 @@ def test_atr_capabilities_parser_fuzz(atr: bytes) -> None:
     from devices.idcard.pcsc import extended_length_in_atr
 
     assert extended_length_in_atr(atr) in (True, False)
+
+
+def test_pcsc_reader_names_in_uris() -> None:
+    from devices.idcard.pcsc import _options
+    from devices.uri import DeviceUri, DeviceUriError
+
+    quoted = "pcsc://Identiv%20uTrust%203700%20F%20%5BCCID%20Interface%5D%2000%2000"
+    assert (
+        _options(DeviceUri.parse(quoted)).reader == "Identiv uTrust 3700 F [CCID Interface] 00 00"
+    )
+    assert _options(DeviceUri.parse("pcsc://ACS ACR122U")).reader == "ACS ACR122U"
+    assert _options(DeviceUri.parse("pcsc://")).reader == ""
+    with pytest.raises(DeviceUriError, match="URL-quote"):
+        DeviceUri.parse("pcsc://Identiv uTrust [CCID Interface] 00 00")
+    with pytest.raises(DeviceUriError, match="max_response"):
+        _options(DeviceUri.parse("pcsc://?max_response=12"))
