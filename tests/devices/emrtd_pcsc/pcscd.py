@@ -53,7 +53,7 @@ class PrivatePcscd:
 def _free_port_pair() -> int:
     for _ in range(50):
         with socket.socket() as a:
-            a.bind(("127.0.0.1", 0))
+            a.bind(("0.0.0.0", 0))  # vpcd listens on all interfaces
             port = a.getsockname()[1]
             if port >= 65535:
                 continue
@@ -73,13 +73,15 @@ def restart(daemon: PrivatePcscd) -> PrivatePcscd:
 
 
 def start_pcscd(directory: Path, port: int | None = None) -> PrivatePcscd:
-    """Start pcscd in a private mount namespace; returns once the reader is listed."""
+    """Start a pcscd of our own; returns once it is ready.
+
+    First choice: a private mount namespace (any system pcscd stays untouched). Where
+    namespaces are not allowed and no other pcscd owns /run/pcscd, pcscd runs there
+    directly, still with our own reader.conf.d and ports.
+    """
     pcscd = shutil.which("pcscd") or "/usr/sbin/pcscd"
-    unshare = shutil.which("unshare")
     if not Path(pcscd).exists() or not VPCD_DRIVER.exists():
         raise PcscdUnavailable("pcscd or vsmartcard-vpcd is not installed")
-    if unshare is None:
-        raise PcscdUnavailable("unshare (util-linux) is not installed")
     port = port or _free_port_pair()
     conf = directory / "reader.conf.d"
     run = directory / "run"
@@ -91,22 +93,35 @@ def start_pcscd(directory: Path, port: int | None = None) -> PrivatePcscd:
         f"LIBPATH      {VPCD_DRIVER}\n"
         f"CHANNELID    0x{port:04X}\n"
     )
-    Path("/run/pcscd").mkdir(parents=True, exist_ok=True)  # the mount point must exist
-    script = f'mount --bind "{run}" /run/pcscd && exec "{pcscd}" -f -i -c "{conf}"'
+    daemon_cmd = f'exec "{pcscd}" -f -i -c "{conf}"'
+    unshare = shutil.which("unshare")
+    problem = "unshare (util-linux) is not installed"
+    if unshare is not None:
+        try:
+            Path("/run/pcscd").mkdir(parents=True, exist_ok=True)  # the mount point
+            script = f'mount --bind "{run}" /run/pcscd && {daemon_cmd}'
+            cmd = [unshare, "--mount", "--propagation", "private", "sh", "-c", script]
+            return _launch(cmd, directory, port, run / "pcscd.comm")
+        except (PcscdUnavailable, OSError) as exc:
+            problem = str(exc)
+    system_socket = Path("/run/pcscd/pcscd.comm")
+    if system_socket.exists():
+        raise PcscdUnavailable(
+            f"no private mount namespace ({problem}) and another pcscd owns /run/pcscd"
+        )
+    return _launch(["sh", "-c", daemon_cmd], directory, port, system_socket)
+
+
+def _launch(cmd: list[str], directory: Path, port: int, socket_path: Path) -> PrivatePcscd:
     log_path = directory / "pcscd.log"
     with log_path.open("wb") as log:  # truncated on restart: "daemon ready" means this run
-        proc = subprocess.Popen(
-            [unshare, "--mount", "--propagation", "private", "sh", "-c", script],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    daemon = PrivatePcscd(proc, directory, port, run / "pcscd.comm", log_path)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    daemon = PrivatePcscd(proc, directory, port, socket_path, log_path)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise PcscdUnavailable(f"pcscd exited: {log_path.read_text(errors='replace')[-500:]}")
-        if daemon.socket_path.exists() and b"daemon ready" in log_path.read_bytes():
+            raise PcscdUnavailable(f"pcscd exited: {log_path.read_text(errors='replace')[-300:]}")
+        if socket_path.exists() and b"daemon ready" in log_path.read_bytes():
             return daemon
         time.sleep(0.05)
     daemon.stop()
