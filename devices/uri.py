@@ -28,7 +28,10 @@ class DeviceUri:
     def parse(cls, raw: str) -> DeviceUri:
         if "://" not in raw:
             raise DeviceUriError(raw, "expected scheme://..., e.g. sim:// or sam:///dev/ttyUSB0")
-        parts = urlsplit(raw)
+        try:
+            parts = urlsplit(raw)
+        except ValueError as exc:  # e.g. "[...]" outside an IPv6 host: quote it (%5B %5D)
+            raise DeviceUriError(raw, f"{exc} (URL-quote special characters)") from None
         if not parts.scheme:
             raise DeviceUriError(raw, "missing scheme")
         try:

@@ -24,6 +24,7 @@ COMMANDS = (
     "kiosk.cli.ticket",
     "kiosk.cli.technician",
     "kiosk.cli.idcard",
+    "kiosk.cli.mrz",
 )
 
 
