@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import Enum, auto
 from typing import Protocol
 
+from devices.health import DeviceEvent
 from kiosk.flows.journey import JourneyContext, JourneyEntry
 from kiosk.flows.machine import Machine, Timeout
 
@@ -145,6 +146,9 @@ class TicketJourney:
 
     def remaining(self, now: float) -> float | None:
         return self.machine.remaining(now)
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        return False
 
     def close(self) -> None:
         # A ticket already being printed is not cancelled: its number is issued.
