@@ -21,6 +21,9 @@ _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
     (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
+    (DeviceKind.TICKET_PRINTER, "escpos+tcp"): "devices.ticket_printer.driver:open_tcp",
+    (DeviceKind.TICKET_PRINTER, "escpos+serial"): "devices.ticket_printer.driver:open_serial",
+    (DeviceKind.TICKET_PRINTER, "escpos+usb"): "devices.ticket_printer.usb:open_usb",
 }
 
 
