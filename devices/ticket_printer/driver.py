@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+_NOT_ASKED = "not asked yet"
+
 _FAULT_OF_STATE = {
     PrinterState.PAPER_OUT: PrinterFault.PAPER_OUT,
     PrinterState.COVER_OPEN: PrinterFault.COVER_OPEN,
@@ -109,7 +111,7 @@ class EscPosTicketPrinter:
         self._connect = connect
         self._transport: Transport | None = None
         self._health = HealthTracker(role)
-        self._last_status = PrinterStatus.unreachable("not asked yet")
+        self._last_status = PrinterStatus.unreachable(_NOT_ASKED)
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._work, name=f"{role}-escpos", daemon=True)
@@ -275,7 +277,7 @@ class EscPosTicketPrinter:
             reason = f"offline: {status.reason}"
         elif status.reason:
             reason = f"{state.value}: {status.reason}"
-        if previous.state is not state:
+        if previous.state is not state and previous.reason != _NOT_ASKED:
             log.info("%s: %s -> %s", self.role, previous.state.value, state.value)
         # An OK->OK change of reason is no event; RECOVERED only after a problem.
         self._health.set(health_state, reason, event)
