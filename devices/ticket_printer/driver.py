@@ -232,7 +232,6 @@ class EscPosTicketPrinter:
         return self._transport
 
     def _query(self, transport: Transport, n: int) -> int:
-        transport.discard_input()
         transport.write(escpos.status_query(n))
         reply = transport.read(1, self.timeouts.status)
         if not reply:
@@ -241,6 +240,8 @@ class EscPosTicketPrinter:
 
     def _query_all(self) -> PrinterStatus:
         transport = self._ensure_connected()
+        # Late answers to an earlier, timed-out query must not be read as this one's.
+        transport.discard_input()
         replies = [self._query(transport, n) for n in (1, 2, 4)]
         return PrinterStatus.from_bytes(*replies)
 

@@ -84,14 +84,13 @@ def raster_image(rows: list[list[bool]]) -> bytes:
     width = len(rows[0]) if rows else 0
     width_bytes = (width + 7) // 8
     body = bytearray()
+    packed: dict[int, bytes] = {}  # a QR image repeats each row ``module`` times
     for row in rows:
-        for start in range(0, width_bytes * 8, 8):
-            byte = 0
-            for bit in range(8):
-                x = start + bit
-                if x < width and row[x]:
-                    byte |= 0x80 >> bit
-            body.append(byte)
+        key = id(row)
+        if key not in packed:
+            bits = "".join("1" if dot else "0" for dot in row).ljust(width_bytes * 8, "0")
+            packed[key] = int(bits, 2).to_bytes(width_bytes, "big") if bits else b""
+        body += packed[key]
     header = bytes(
         [GS, 0x76, 0x30, 0, width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8]
     )

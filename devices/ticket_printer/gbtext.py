@@ -72,24 +72,40 @@ def char_width(data: bytes) -> int:
     return 1 if len(data) == 1 else 2
 
 
+def _plain(char: str) -> bool:
+    """Printable as itself, with no space to normalise."""
+    category = unicodedata.category(char)
+    return category not in _UNPRINTABLE_CATEGORIES and (category != "Zs" or char in " \u3000")
+
+
 def encode_text(text: str, charset: Charset = Charset.GB18030) -> EncodedText:
     """Encode one line for a printer in Chinese mode. Never raises on any ``str``."""
     text = unicodedata.normalize("NFC", text)
+    codec = str(charset.value)
+    if text.isascii() and text.isprintable():  # the common case: one C call
+        return EncodedText(text.encode("ascii"), len(text))
+    if all(_plain(char) for char in text):
+        try:
+            data = text.encode(codec)
+        except UnicodeEncodeError:
+            pass  # some character is outside the set: go one by one below
+        else:
+            return EncodedText(data, sum(1 if c < "\x80" else 2 for c in text))
     out = bytearray()
     width = 0
     replaced: list[Replacement] = []
-    fallback = REPLACEMENT.encode(charset.value)
+    fallback = REPLACEMENT.encode(codec)
     for index, char in enumerate(text):
         category = unicodedata.category(char)
         if category == "Zs" and char != "\u3000":
             char = " "  # NBSP, thin spaces...: a plain space prints the same
         reason = _UNPRINTABLE_CATEGORIES.get(category)
-        data = None if reason else _encode_char(char, charset)
-        if data is None:
-            replaced.append(Replacement(index, char, reason or f"not in {charset.value}"))
-            data = fallback
-        out += data
-        width += char_width(data)
+        encoded = None if reason else _encode_char(char, charset)
+        if encoded is None:
+            replaced.append(Replacement(index, char, reason or f"not in {codec}"))
+            encoded = fallback
+        out += encoded
+        width += char_width(encoded)
     return EncodedText(bytes(out), width, tuple(replaced))
 
 

@@ -8,6 +8,7 @@ which is then written to the printer in a single transfer.
 from __future__ import annotations
 
 import string
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -15,7 +16,7 @@ from typing import Any
 
 from devices.ticket_printer import escpos
 from devices.ticket_printer.escpos import Align, QrErrorLevel
-from devices.ticket_printer.gbtext import Charset, Replacement, char_width, encode_text
+from devices.ticket_printer.gbtext import Charset, Replacement, encode_text
 from devices.ticket_printer.protocol import TicketContent
 
 
@@ -143,27 +144,41 @@ def _fields(ticket: TicketContent) -> dict[str, Any]:
     return {name: getattr(ticket, name) for name in TEMPLATE_FIELDS}
 
 
-def fill(template: str, ticket: TicketContent, block: int = 0) -> str:
+def fill(template: str, ticket: TicketContent | dict[str, Any], block: int = 0) -> str:
+    """``template`` with the ticket's fields filled in."""
     check_template(template, block)
+    fields = ticket if isinstance(ticket, dict) else _fields(ticket)
     try:
-        return template.format_map(_fields(ticket))
+        return template.format_map(fields)
     except (ValueError, TypeError) as exc:
         raise LayoutError(block, f"cannot fill {template!r}: {exc}") from None
 
 
-def wrap(text: str, columns: int, charset: Charset) -> list[str]:
+def _columns(char: str) -> int:
+    """Columns of one character, as encode_text would print it, without encoding it.
+
+    Only ASCII (and the odd spaces printed as ASCII space) is a single byte in GB18030;
+    every other character, or the □ that replaces it, is full width.
+    """
+    if char < "\x80" or (char != "\u3000" and unicodedata.category(char) == "Zs"):
+        return 1
+    return 2
+
+
+def wrap(text: str, columns: int, charset: Charset = Charset.GB18030) -> list[str]:
     """Split ``text`` into lines of at most ``columns`` columns.
 
     Chinese has no spaces, so lines break between any two characters; inside a run
-    of Latin text we go back to the last space when there is one.
+    of Latin text we go back to the last space when there is one. (``charset`` does
+    not change widths: a character outside it prints as a full-width □.)
     """
     columns = max(columns, 2)
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in unicodedata.normalize("NFC", text).split("\n"):
         line = ""
         used = 0
         for char in paragraph:
-            w = char_width(encode_text(char, charset).data)
+            w = _columns(char)
             if used + w > columns:
                 cut = line.rfind(" ")
                 if char != " " and cut > 0 and line[-1:].isascii() and len(line) - cut < 16:
@@ -172,7 +187,7 @@ def wrap(text: str, columns: int, charset: Charset) -> list[str]:
                 else:
                     lines.append(line.rstrip())
                     line = ""
-                used = sum(char_width(encode_text(c, charset).data) for c in line)
+                used = sum(_columns(c) for c in line)
                 if char == " " and not line:
                     continue
             line += char
@@ -212,10 +227,11 @@ def render(
     out = bytearray(escpos.INIT + escpos.CHINESE_ON)
     replaced: list[Replacement] = []
     cut_done = False
+    fields = _fields(ticket)
     for index, block in enumerate(layout):
         out += escpos.align(block.align)
         if block.kind is BlockKind.TEXT:
-            text = fill(block.text, ticket, index)
+            text = fill(block.text, fields, index)
             out += escpos.char_size(block.width, block.height) + escpos.bold(block.bold)
             for line in wrap(text, profile.chars_per_line // block.width, profile.code_page):
                 encoded = encode_text(line, profile.code_page)
@@ -226,7 +242,7 @@ def render(
             rule = encode_text(block.char[:1] or "-", profile.code_page)
             out += rule.data * (profile.chars_per_line // max(1, rule.width)) + escpos.LF
         elif block.kind is BlockKind.QR:
-            payload = fill(block.text, ticket, index)
+            payload = fill(block.text, fields, index)
             if profile.qr is QrMode.NATIVE:
                 out += escpos.qr_native(payload.encode("utf-8"), block.module, QrErrorLevel.M)
             else:

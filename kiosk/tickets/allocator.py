@@ -75,9 +75,9 @@ class NumberAllocator:
 
     def _offline(self, service_code: str, prefix: str, issued_at: datetime) -> IssuedNumber:
         day = issued_at.date()
-        while True:  # only loops if a record already holds the number (a restored DB)
-            seq = self.store.next_sequence(day, f"{service_code}@{self.offline_tag}")
-            issued = IssuedNumber(
+
+        def make(seq: int) -> IssuedNumber:
+            return IssuedNumber(
                 number=f"{prefix}{self.offline_tag}{seq:03d}",
                 service_code=service_code,
                 day=day,
@@ -87,5 +87,5 @@ class NumberAllocator:
                 issued_at=issued_at,
                 source=NumberSource.OFFLINE,
             )
-            if self.store.record(issued):
-                return issued
+
+        return self.store.issue_next(day, f"{service_code}@{self.offline_tag}", make)

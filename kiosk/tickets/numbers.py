@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -85,6 +86,38 @@ class LocalNumberStore:
             raise
         return seq
 
+    def issue_next(
+        self, day: date, counter: str, make: Callable[[int], IssuedNumber]
+    ) -> IssuedNumber:
+        """Bump ``counter`` and record ``make(sequence)`` in one transaction (one fsync).
+
+        A sequence whose number is already recorded (say, a restored database) is
+        skipped, so the number returned was never handed out before.
+        """
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT last FROM ticket_counter WHERE day=? AND service=?",
+                (day.isoformat(), counter),
+            ).fetchone()
+            seq = row[0] if row else 0
+            while True:
+                seq += 1
+                issued = make(seq)
+                if self._insert(conn, issued):
+                    break
+            conn.execute(
+                "INSERT INTO ticket_counter(day, service, last) VALUES (?,?,?)"
+                " ON CONFLICT(day, service) DO UPDATE SET last=excluded.last",
+                (day.isoformat(), counter, seq),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return issued
+
     def allocate(self, service_code: str, prefix: str, now: datetime) -> IssuedNumber:
         day = self.local_day(now)
         seq = self.next_sequence(day, service_code)
@@ -102,8 +135,12 @@ class LocalNumberStore:
 
     def record(self, issued: IssuedNumber) -> bool:
         """Keep ``issued``; False (and nothing kept) if that number was already handed out."""
+        return self._insert(self._conn(), issued)
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, issued: IssuedNumber) -> bool:
         try:
-            self._conn().execute(
+            conn.execute(
                 "INSERT INTO issued_ticket(day, number, service, sequence, source, issued_at)"
                 " VALUES (?,?,?,?,?,?)",
                 (

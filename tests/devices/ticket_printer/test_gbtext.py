@@ -63,3 +63,25 @@ def test_any_unicode_encodes_without_error_and_loses_nothing_silently(
     assert encoded.width >= len(printed)
     for replacement in encoded.replaced:
         assert printed[replacement.index] == REPLACEMENT
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=30))
+def test_any_text_in_a_ticket_prints_as_text_and_never_as_a_command(
+    hall: str, service: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from escpos_paper import read_paper
+
+    from devices.ticket_printer.layout import PrinterProfile, render
+    from devices.ticket_printer.protocol import TicketContent
+
+    ticket = TicketContent(
+        hall, "Hall", "A001", service, "Svc", 0, datetime(2026, 1, 1, tzinfo=UTC), "x", "p"
+    )
+    rendered = render(ticket, PrinterProfile(code_page=Charset.GBK))
+    paper = read_paper(rendered.data)  # raises on any byte that is not text or our commands
+    assert len(paper.cuts) == 1 and paper.inits == 1
+    assert paper.qr_payloads == ["x"]
+    assert "A001" in paper.text
