@@ -6,7 +6,9 @@ printer (paper low/out, cover open, offline, recovered) without a restart. Calle
 wait for a job with a deadline, so a printer that never answers cannot hang a flow.
 
 URI parameters shared by every transport: ``poll_ms`` (2000), ``status_timeout_ms``
-(500, per DLE EOT query), ``connect_timeout_ms`` (1000), ``write_timeout_ms`` (3000).
+(500, per DLE EOT query), ``connect_timeout_ms`` (1000), ``write_timeout_ms`` (3000),
+and ``status=off`` for a printer that cannot answer at all (a serial cable without
+its receive line): then only a failed connection or write is noticed.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ class EscPosTicketPrinter:
         self.layout: tuple[LayoutBlock, ...] = DEFAULT_LAYOUT
         self.last_replaced: tuple[Replacement, ...] = ()
         self._connect = connect
+        self.reads_status = uri.params.get("status", "on").lower() not in ("off", "0", "no")
         self._transport: Transport | None = None
         self._health = HealthTracker(role)
         self._last_status = PrinterStatus.unreachable(_NOT_ASKED)
@@ -240,6 +243,8 @@ class EscPosTicketPrinter:
 
     def _query_all(self) -> PrinterStatus:
         transport = self._ensure_connected()
+        if not self.reads_status:
+            return PrinterStatus(online=True)
         # Late answers to an earlier, timed-out query must not be read as this one's.
         transport.discard_input()
         replies = [self._query(transport, n) for n in (1, 2, 4)]

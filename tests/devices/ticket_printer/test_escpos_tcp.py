@@ -245,3 +245,17 @@ def test_raw_bytes_round_trip_through_the_reader(ticket: TicketContent) -> None:
 
     paper = read_paper(render(ticket).data)
     assert paper.inits == 1 and "A023" in paper.text
+
+
+def test_status_off_prints_on_a_printer_that_cannot_answer(
+    tcp_printer: TcpPrinter, ticket: TicketContent
+) -> None:
+    tcp_printer.printer.silent = True
+    device = open_device(DeviceKind.TICKET_PRINTER, fast(tcp_printer.uri) + "&status=off")
+    try:
+        device.print_ticket(ticket)  # type: ignore[attr-defined]
+        assert device.health().state is HealthState.OK
+    finally:
+        device.close()
+    assert tcp_printer.printer.paper.status_queries == []
+    assert "A023" in tcp_printer.printer.paper.text
