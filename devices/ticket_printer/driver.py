@@ -88,6 +88,10 @@ class Timeouts:
         return 2 * self.status_round + self.write + 0.5
 
 
+class _DriverClosed(Exception):
+    """The driver was closed before or while a caller waited."""
+
+
 @dataclass
 class _Job:
     run: Callable[[], Any]
@@ -162,7 +166,7 @@ class EscPosTicketPrinter:
             return self._submit(self._read_status, self.timeouts.status_round)
         except FutureTimeout:
             return PrinterStatus.unreachable("status read did not finish in time")
-        except RuntimeError:  # closed
+        except _DriverClosed:
             return self._last_status
 
     @property
@@ -189,12 +193,12 @@ class EscPosTicketPrinter:
         except FutureTimeout:
             self._health.count("failed")
             raise TicketPrintError(self.role, PrinterFault.OFFLINE, "printer timed out") from None
-        except RuntimeError:
+        except _DriverClosed:
             raise TicketPrintError(self.role, PrinterFault.OFFLINE, "driver closed") from None
 
     def _submit(self, run: Callable[[], T], timeout: float) -> T:
         if self._closed.is_set():
-            raise RuntimeError("driver closed")
+            raise _DriverClosed()
         job = _Job(run, Future())
         self._jobs.put(job)
         try:
@@ -210,7 +214,11 @@ class EscPosTicketPrinter:
             try:
                 job = self._jobs.get(timeout=self.timeouts.poll)
             except queue.Empty:
-                self._read_status()
+                try:
+                    self._read_status()
+                except Exception:  # the poll must outlive any driver bug
+                    log.exception("%s: status poll failed", self.role)
+                    self._drop_connection()
                 continue
             if job is None:
                 break

@@ -178,3 +178,44 @@ class PtyPrinter:
         self._thread.join(timeout=2)
         os.close(self.master)
         os.close(self._slave)
+
+
+def _serve_forever() -> None:
+    """Run the emulator by hand: prints what would be on the paper as it arrives.
+
+    .venv/bin/python tests/devices/ticket_printer/escpos_peer.py [--port 9100] [--paper-end]
+    """
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=_serve_forever.__doc__)
+    parser.add_argument("--port", type=int, default=9100)
+    parser.add_argument("--paper-end", action="store_true")
+    parser.add_argument("--cover-open", action="store_true")
+    parser.add_argument("--silent", action="store_true")
+    args = parser.parse_args()
+    printer = EmulatedPrinter(
+        paper_end=args.paper_end, cover_open=args.cover_open, silent=args.silent
+    )
+    server = TcpPrinter(printer)
+    server.port = args.port
+    server.start()
+    print(f"ESC/POS printer on {server.uri}  (Ctrl-C to stop)", flush=True)
+    shown = 0
+    try:
+        while True:
+            time.sleep(0.2)
+            items = [i for i in printer.paper.items if type(i).__name__ != "StatusQuery"]
+            for item in items[shown:]:
+                if type(item).__name__ == "Line":
+                    size = f"{item.width}x{item.height}"  # type: ignore[union-attr]
+                    print(f"  [{size}{' B' if item.bold else ''}] {item.text}", flush=True)  # type: ignore[union-attr]
+                else:
+                    print(f"  {item}", flush=True)
+            shown = len(items)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    _serve_forever()
