@@ -259,3 +259,23 @@ def test_status_off_prints_on_a_printer_that_cannot_answer(
         device.close()
     assert tcp_printer.printer.paper.status_queries == []
     assert "A023" in tcp_printer.printer.paper.text
+
+
+def test_the_poll_reports_each_fault_as_an_event_between_tickets(
+    printer: EscPosTicketPrinter, tcp_printer: TcpPrinter
+) -> None:
+    events: list[DeviceEvent] = []
+    printer.start(events.append)
+    emulated = tcp_printer.printer
+    emulated.cover_open = True
+    wait_for(lambda: EventKind.COVER_OPEN in [e.kind for e in events])
+    emulated.cover_open, emulated.silent = False, True
+    wait_for(lambda: EventKind.OFFLINE in [e.kind for e in events])
+    emulated.silent = False
+    wait_for(lambda: printer.health().state is HealthState.OK)
+    assert [e.kind for e in events] == [
+        EventKind.COVER_OPEN,
+        EventKind.OFFLINE,
+        EventKind.RECOVERED,
+    ]
+    assert all(e.device == "ticket_printer" for e in events)
