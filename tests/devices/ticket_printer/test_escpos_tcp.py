@@ -31,7 +31,7 @@ def printer(tcp_printer: TcpPrinter) -> Iterator[EscPosTicketPrinter]:
     device.close()
 
 
-def wait_for(predicate: object, timeout: float = 3.0) -> None:
+def wait_for(predicate: object, timeout: float = 8.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():  # type: ignore[operator]
@@ -211,7 +211,7 @@ def test_nothing_listening_is_a_bounded_offline_fault() -> None:
     started = time.monotonic()
     device = open_device(DeviceKind.TICKET_PRINTER, uri)
     device.close()
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4  # refused at once; never the OS's long timeout
     assert device.health().state is HealthState.FAULT
     assert "cannot connect" in device.health().reason
 
