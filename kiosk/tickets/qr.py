@@ -61,7 +61,10 @@ def parse_payload(payload: str) -> TicketQr:
         if len(parts) != 5:
             raise QrPayloadError(payload, f"expected 5 fields, got {len(parts)}")
         return TicketQr(*parts[1:])
-    query = parse_qs(urlsplit(payload).query)
+    try:
+        query = parse_qs(urlsplit(payload).query)
+    except ValueError as exc:  # e.g. an unclosed "[" read as an IPv6 host
+        raise QrPayloadError(payload, f"not a ticket link: {exc}") from None
     try:
         return TicketQr(query["h"][0], query["n"][0], query["t"][0], query["v"][0])
     except KeyError as exc:
