@@ -16,7 +16,6 @@ from devices.registry import open_device
 from devices.ticket_printer.protocol import TicketPrinter
 from devices.voice.protocol import Voice
 from kiosk.config import KioskConfig
-from kiosk.tickets.numbers import LocalNumberStore
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,6 @@ class Terminal:
 
     config: KioskConfig
     devices: dict[DeviceKind, Device]
-    numbers: LocalNumberStore
     events: queue.SimpleQueue[DeviceEvent] = field(default_factory=queue.SimpleQueue)
 
     @property
@@ -77,6 +75,4 @@ def device_uris(config: KioskConfig) -> dict[DeviceKind, str]:
 
 def build_terminal(config: KioskConfig) -> Terminal:
     devices = {kind: open_device(kind, uri) for kind, uri in device_uris(config).items()}
-    data = config.terminal.data_path
-    numbers = LocalNumberStore(data / "tickets.sqlite", config.terminal.timezone)
-    return Terminal(config=config, devices=devices, numbers=numbers)
+    return Terminal(config=config, devices=devices)
