@@ -153,6 +153,9 @@ class OutboxStatus:
             return "fault", f"{self.unreadable} submission(s) sealed by another key: unreadable"
         if not self.admission.ok:
             return "degraded", self.admission.reason
+        if self.bytes >= self.budget_bytes * 0.8:
+            share = 100 * self.bytes / self.budget_bytes
+            return "degraded", f"outbox {share:.0f}% full: waiting for the network"
         if self.dead_letter:
             return "degraded", f"{self.dead_letter} submission(s) refused by the centre"
         if self.oldest_age_s is not None and self.oldest_age_s > 3600:
