@@ -26,7 +26,14 @@ from pydantic import ValidationError
 from offline_cache.client import CentralClient, Refused, Transient
 from offline_cache.faults import crashpoint
 from offline_cache.store import MiB, Outbox, PendingItem
-from offline_cache.wire import BatchIn, BatchItem, HeartbeatIn, ItemStatus, SubmissionResult
+from offline_cache.wire import (
+    BatchIn,
+    BatchItem,
+    HeartbeatIn,
+    ItemStatus,
+    SubmissionIn,
+    SubmissionResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +160,10 @@ class SyncWorker:
             results = []
             for w in wire:
                 try:
-                    results.append(self.client.send_one(w.idempotency_key, w))
+                    one_item = SubmissionIn.model_validate(
+                        w.model_dump(exclude={"idempotency_key"})
+                    )
+                    results.append(self.client.send_one(w.idempotency_key, one_item))
                 except Refused as one:
                     self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {one}")
                     dead += 1

@@ -197,7 +197,8 @@ class FaultProxy:
     """Forwards to the centre, except when a scripted fault is queued.
 
     Actions: ``("status", code, retry_after_or_None)``, ``("garbage",)``, ``("slow", s)``
-    (forwards after a delay), ``("drop",)`` (closes the connection unanswered).
+    (forwards after a delay), ``("drop",)`` (closes the connection unanswered),
+    ``("stored_garbage",)`` (forwards, then answers garbage: the centre has stored it).
     ``on_request(phase)`` is called with "before" (nothing forwarded yet) and "after" (the
     centre answered, the reply not yet passed on): the fault tests kill the client there.
     """
@@ -251,13 +252,22 @@ class FaultProxy:
                     time.sleep(action[1])
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                 try:
-                    resp = requests.post(self.upstream + self.path, data=body, headers=headers,
-                                         timeout=60)  # fmt: skip
+                    with requests.Session() as up:
+                        up.trust_env = False  # no proxy / CA settings from the environment
+                        resp = up.post(proxy.upstream + self.path, data=body, headers=headers,
+                                       timeout=60)  # fmt: skip
                 except requests.RequestException:
                     self.send_error(502)
                     return
                 if proxy.on_request:
                     proxy.on_request("after")
+                if kind == "stored_garbage":  # the centre stored it; the reply is lost
+                    payload = b"\x00\x01 not json"
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
                 self.send_response(resp.status_code)
                 for k, v in resp.headers.items():
                     if k.lower() in ("content-type", "retry-after"):
