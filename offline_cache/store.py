@@ -200,14 +200,18 @@ class Outbox:
         disk_budget_bytes: int = 512 * MiB,
         min_free_bytes: int = 64 * MiB,
         create_key: bool = True,
+        journey_bytes: int = 512 * 1024,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """``journey_bytes``: what a typical journey stores (an ID photo and a form); the
+        health says "degraded" once one more of those would be refused."""
         self.dir = Path(data_dir) / "outbox"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.dir / "outbox.db"
         self.blobs = BlobStore(self.dir / "blobs")
         self.budget = disk_budget_bytes
         self.min_free = min_free_bytes
+        self.journey_bytes = journey_bytes
         self.clock = clock
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -565,7 +569,7 @@ class Outbox:
             key_state=self.key.state.value,
             key_where=self.key.where,
             budget_bytes=self.budget,
-            admission=self.can_accept(0),
+            admission=self.can_accept(self.journey_bytes),
         )
 
     def sweep_orphans(self, min_age_s: float = 300.0) -> int:
