@@ -13,9 +13,9 @@ Afterwards the centre holds exactly N, each once, and the outbox is empty.
 
 from __future__ import annotations
 
+import json
 import os
 import random
-import json
 import signal
 import sqlite3
 import subprocess
