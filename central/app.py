@@ -85,9 +85,9 @@ def create_app(db_url: str) -> FastAPI:
         """Each item carries its own ``idempotency_key``. Items are stored one by one, so a
         lost reply costs only a replay. A key reused for a different payload comes back as
         ``conflict`` for that item; a malformed batch is refused whole (422)."""
-        results = [
-            store.ingest(item.idempotency_key, item, _decode_blobs(item)) for item in batch.items
-        ]
+        results = store.ingest_many(
+            [(item.idempotency_key, item, _decode_blobs(item)) for item in batch.items]
+        )
         return BatchOut(results=results)
 
     @v1.post(
