@@ -76,3 +76,34 @@ def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:
 
 def with_url(setup: OutboxSetup, url: str) -> OutboxSetup:
     return replace(setup, central=setup.central.model_copy(update={"url": url}))
+
+
+def outbox_health_row(config: KioskConfig) -> dict[str, object]:
+    """The outbox as one ``kiosk doctor`` row, shaped like a device's (no personal data)."""
+    setup = setup_from(config)
+    try:
+        outbox = open_outbox(setup)
+    except OSError as exc:
+        return {
+            "device": "outbox",
+            "uri": str(setup.data_dir),
+            "state": "fault",
+            "reason": f"cannot open: {exc.strerror}",
+            "counters": {},
+        }
+    try:
+        data = outbox.status().as_dict()
+    finally:
+        outbox.close()
+    counters = {
+        k: data[k]
+        for k in ("pending", "dead_letter", "bytes", "oldest_age_s", "last_success", "last_error")
+        if data[k] is not None
+    }
+    return {
+        "device": "outbox",
+        "uri": setup.central.url or "(no centre)",
+        "state": data["state"],
+        "reason": data["reason"],
+        "counters": counters,
+    }

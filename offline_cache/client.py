@@ -82,9 +82,17 @@ def _detail(resp: requests.Response) -> str:
         body = resp.json()
     except ValueError:
         return resp.text[:200].strip() or resp.reason or ""
-    if isinstance(body, dict) and "detail" in body:
-        return str(body["detail"])[:300]
-    return str(body)[:300]
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        # A validation error list echoes the offending input (a citizen's name, say):
+        # keep where and what, never the value, since reasons are stored and shown.
+        parts = []
+        for err in detail[:5]:
+            if isinstance(err, dict):
+                loc = ".".join(str(p) for p in err.get("loc", ()))
+                parts.append(f"{loc}: {err.get('msg', '')}")
+        return "; ".join(parts)[:300] or "invalid request"
+    return str(detail)[:300]
 
 
 class CentralClient:

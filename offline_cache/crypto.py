@@ -150,10 +150,17 @@ def create_terminal_key(path: Path) -> TerminalKey:
     """Write a new random key, 0600, atomically (never overwrites an existing one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key = AESGCM.generate_key(bit_length=256)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written aside, then linked into place: another process starting at the same moment
+    # sees either no key or the whole key, never half of one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, key)
         os.fsync(fd)
     finally:
         os.close(fd)
+    try:
+        os.link(tmp, path)  # FileExistsError if another process won: the caller loads theirs
+    finally:
+        tmp.unlink()
     return TerminalKey(KeyState.OK, str(path), key)

@@ -158,18 +158,16 @@ class SyncWorker:
             # rest still goes through and the queue never stops behind one bad submission.
             log.warning("batch refused (%s); sending its %d items one by one", exc, len(wire))
             results = []
-            for w in wire:
+            for index, w in enumerate(wire):
+                one = SubmissionIn.model_validate(w.model_dump(exclude={"idempotency_key"}))
                 try:
-                    one_item = SubmissionIn.model_validate(
-                        w.model_dump(exclude={"idempotency_key"})
-                    )
-                    results.append(self.client.send_one(w.idempotency_key, one_item))
-                except Refused as one:
-                    self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {one}")
+                    results.append(self.client.send_one(w.idempotency_key, one))
+                except Refused as refused:
+                    self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {refused}")
                     dead += 1
                 except Transient as tr:
                     acked, d2 = self._settle(results)
-                    step = self._transient(keys[len(results) + 1 :], tr)
+                    step = self._transient(keys[index:], tr)
                     return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
         acked, d2 = self._settle(results)
         self.backoff.reset()

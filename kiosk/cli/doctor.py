@@ -9,6 +9,7 @@ from devices.health import Health, HealthState
 from devices.registry import open_device
 from devices.uri import DeviceUriError
 from kiosk.cli.common import add_config_arg, config_from, print_json
+from kiosk.outbox import outbox_health_row
 from kiosk.terminal import device_uris
 
 
@@ -38,6 +39,7 @@ def check_devices(uris: dict[DeviceKind, str]) -> list[dict[str, object]]:
 def _doctor(args: argparse.Namespace) -> int:
     config = config_from(args)
     rows = check_devices(device_uris(config))
+    rows.append(outbox_health_row(config))
     if args.json:
         print_json({"terminal": config.terminal.id, "devices": rows})
     else:

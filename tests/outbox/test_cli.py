@@ -78,3 +78,20 @@ def test_lost_key_is_a_fault_in_status_not_a_crash(tmp_path: Path) -> None:
     assert "unreadable" in status["reason"]
     refused = kiosk("test", "--count", "1", *common)
     assert refused.returncode == 1 and "terminal key missing" in refused.stderr
+
+
+def test_doctor_shows_the_outbox(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[terminal]\ndata_dir = "{tmp_path / "data"}"\n'
+        f'[central]\nkey_file = "{tmp_path / "k"}"\nurl = "http://127.0.0.1:9"\n'
+    )
+    assert kiosk("test", "--count", "2", "--config", str(config)).returncode == 0
+    out = subprocess.run(
+        [KIOSK, "doctor", "--json", "--config", str(config)],
+        capture_output=True, text=True, env=clean_env(), timeout=120,
+    )  # fmt: skip
+    rows = {r["device"]: r for r in json.loads(out.stdout)["devices"]}
+    assert rows["outbox"]["state"] == "ok"
+    assert rows["outbox"]["counters"]["pending"] == 2
+    assert rows["outbox"]["uri"] == "http://127.0.0.1:9"

@@ -231,3 +231,17 @@ def test_local_item_invalid_for_the_wire_is_dead_lettered(outbox: Outbox, centra
     assert (step.acknowledged, step.dead) == (1, 1)
     assert [d.key for d in outbox.dead_letters()] == [bad]
     assert good not in {d.key for d in outbox.dead_letters()}
+
+
+def test_refusal_reasons_never_keep_the_echoed_personal_data() -> None:
+    from offline_cache.client import _detail
+
+    resp = requests.Response()
+    resp.status_code = 422
+    resp._content = (
+        b'{"detail":[{"type":"string_too_long","loc":["body","record","name"],'
+        b'"msg":"String should have at most 4 characters","input":"' + "王小明".encode() + b'"}]}'
+    )
+    reason = _detail(resp)
+    assert reason == "body.record.name: String should have at most 4 characters"
+    assert "王小明" not in reason
