@@ -108,10 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except CentralCliError as exc:
+        print(f"kiosk-central: {exc}", file=sys.stderr)
+        return 1
+    except ArgumentError as exc:
+        print(f"kiosk-central: bad --db URL: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"kiosk-central: database: {first}", file=sys.stderr)
+        return 1
+    except OSError as exc:
         print(f"kiosk-central: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -218,3 +219,25 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_bad_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    for db in ("postgresql+psycopg://nobody@127.0.0.1:9/x", "nosuchdialect://x"):
+        out = subprocess.run(
+            [CENTRAL, "stats", "--db", db, "--json"], capture_output=True, text=True,
+            env=clean_env(), timeout=60,
+        )  # fmt: skip
+        assert out.returncode == 1
+        assert out.stderr.startswith("kiosk-central: ")
+        assert "Traceback" not in out.stderr
+
+
+def test_central_shares_only_the_wire_module_with_the_terminal() -> None:
+    code = (
+        "import sys, central.app, central.cli, central.store, central.certs\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('kiosk', 'devices', 'ui')"
+        " or (m.startswith('offline_cache.') and m != 'offline_cache.wire'))\n"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
