@@ -241,3 +241,21 @@ def test_central_shares_only_the_wire_module_with_the_terminal() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_racing_replays_of_one_key_store_it_once(any_central: Central) -> None:
+    """Eight terminals' worth of retries hit the same key at once: one is stored."""
+    tid, key = _tid(), uuid.uuid4().hex
+    url = f"{any_central.url}/v1/submissions"
+
+    def send(_i: int) -> str:
+        r = any_central.session().post(
+            url, json=_sub(5, terminal=tid), headers={"Idempotency-Key": key}, timeout=30
+        )
+        assert r.status_code == 200, r.text
+        return str(r.json()["status"])
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(send, range(16)))
+    assert statuses == ["replayed"] * 15 + ["stored"]
+    assert any_central.stats()["terminals"][tid] == 1
