@@ -223,10 +223,13 @@ class SyncWorker:
         while not self._stop.is_set():
             try:
                 step = self.step()
-            except Exception:  # a bug must not end syncing for good; it is logged
-                log.exception("sync step failed")
+                self._maybe_beat()
+            except Exception as exc:  # a bug or a full disk must not end syncing for good
+                # The type only at INFO and above: messages may quote data; the trace is
+                # there for a developer who turns on DEBUG.
+                log.error("sync step failed: %s", type(exc).__name__)
+                log.debug("sync step failure", exc_info=True)
                 step = Step(StepKind.RETRY, delay_s=self.backoff.next_delay())
-            self._maybe_beat()
             if step.kind is StepKind.IDLE:
                 self._stop.wait(self.idle_poll_s)
             elif step.kind is StepKind.RETRY:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import time
 from pathlib import Path
 from types import FrameType
@@ -76,6 +77,8 @@ def _open(setup: OutboxSetup) -> Outbox:
         return open_outbox(setup)
     except OSError as exc:
         raise CliError(f"cannot open the outbox in {setup.data_dir}: {exc.strerror}") from None
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"outbox database in {setup.data_dir} is damaged: {exc}") from None
 
 
 def _status(args: argparse.Namespace) -> int:
