@@ -7,8 +7,8 @@ clear line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
