@@ -20,6 +20,8 @@ _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.ID_CARD, "sim"): "devices.idcard.sim:SimIdCardReader",
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
+    (DeviceKind.FORM_PRINTER, "cups"): "devices.form_printer.cups:CupsFormPrinter",
+    (DeviceKind.FORM_PRINTER, "pdf"): "devices.form_printer.pdf_folder:PdfFolderPrinter",
     (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
 }
 
