@@ -7,6 +7,7 @@ Files are named by the job title (the form id and receipt number, never a name).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -72,7 +73,8 @@ class PdfFolderPrinter:
                 os.fsync(out.fileno())
             os.replace(temp, target)
         except OSError as exc:
-            temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
             self._health.count("jobs_failed")
             self._health.set(
                 HealthState.FAULT, f"cannot write {target}: {exc.strerror}", EventKind.JOB_FAILED

@@ -147,7 +147,7 @@ def test_stopped_queue_seen_by_watcher(cupsd, queue):
 
 
 def test_unknown_queue_and_dead_server_are_named(cupsd, tmp_path):
-    with pytest.raises(DeviceError, match="not usable|refused"):
+    with pytest.raises(DeviceError, match=r"not usable|refused"):
         _printer(cupsd, "no_such_queue").print_pdf(b"%PDF-1.4\n", "x")
     gone = open_device(DeviceKind.FORM_PRINTER, f"cups://q?server={tmp_path}/none.sock")
     with pytest.raises(DeviceError, match="cannot reach CUPS"):
