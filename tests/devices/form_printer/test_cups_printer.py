@@ -161,3 +161,37 @@ def test_printer_fault_still_queues_the_form(tmp_path):
     outcome = desk.print(_form())
     assert not outcome.printed and "请联系工作人员" in outcome.job.message
     assert recorder.records[0][0].receipt == outcome.receipt
+
+
+def test_cli_print_reports_job_state_and_receipt(cupsd, queue, tmp_path, capsys):
+    import json
+
+    from kiosk.cli import main
+
+    name, jobs = queue
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps(ANSWERS, ensure_ascii=False), encoding="utf-8")
+    uri = f"cups://{name}?server={cupsd.server}&timeout_s=20"
+    args = [
+        "form",
+        "print",
+        "--form",
+        "enterprise_registration",
+        "--data",
+        str(data),
+        "--printer",
+        uri,
+        "--json",
+    ]
+    assert main(args) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert done["state"] == "completed"
+    _wait_for(jobs / f"job-{done['job_id']}.pdf")
+    assert done["receipt"] in _text(jobs / f"job-{done['job_id']}.pdf")
+    (jobs / "mode").write_text("paper-out")
+    assert main(args) == 4
+    stopped = json.loads(capsys.readouterr().out)
+    assert stopped["state"] == "stopped" and stopped["message"].startswith("缺纸")
+    (jobs / "mode").write_text("ok")
+    assert main(["form", "resume", "--printer", uri]) == 0
+    _wait_for(jobs / f"job-{stopped['job_id']}.pdf")
