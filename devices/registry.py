@@ -23,6 +23,8 @@ _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.FORM_PRINTER, "cups"): "devices.form_printer.cups:CupsFormPrinter",
     (DeviceKind.FORM_PRINTER, "pdf"): "devices.form_printer.pdf_folder:PdfFolderPrinter",
     (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
+    (DeviceKind.VOICE, "sim"): "devices.voice.sim:SimVoice",
+    (DeviceKind.VOICE, "espeak"): "devices.voice.espeak:EspeakVoice",
 }
 
 
