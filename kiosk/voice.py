@@ -7,6 +7,7 @@ from importlib import resources
 
 from devices.voice.protocol import Voice
 from kiosk.flows.kiosk import KioskController, Screen
+from kiosk.flows.ticket import TicketJourney
 
 
 def load_prompts() -> dict[str, dict[str, str]]:
@@ -41,7 +42,7 @@ class VoicePrompts:
         self._last = screen
         self._warned = False
         journey = self._c.journey
-        result = journey.result if journey is not None else None
+        result = journey.result if isinstance(journey, TicketJourney) else None
         number = result.number if result is not None else ""
         self._say(str(screen), number=" ".join(number))  # "A 0 2 3" is read digit by digit
 

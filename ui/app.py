@@ -6,7 +6,9 @@ import logging
 import os
 import signal
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
@@ -14,14 +16,27 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
+from kiosk.flows.form import FormServices
 from kiosk.flows.kiosk import KioskController
+from kiosk.forms.catalog import load_catalog
+from kiosk.forms.desk import FormDesk
+from kiosk.forms.ports import MemoryRecorder, PageHeader
 from kiosk.terminal import Terminal, build_terminal
 from kiosk.tickets.issuer import LocalTicketIssuer
 from kiosk.voice import VoicePrompts
 from ui.qr import QrImageProvider
+from ui.render.form_pdf import QtFormRenderer
 from ui.resources import QML_DIR, Translations, install_font
 from ui.viewmodels.attract import AttractViewModel
 from ui.viewmodels.base import Clock, ScreenViewModel
+from ui.viewmodels.form_screens import (
+    FormCardViewModel,
+    FormChooseViewModel,
+    FormCompleteViewModel,
+    FormConfirmViewModel,
+    FormResultViewModel,
+    FormReviewViewModel,
+)
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.shell import ShellViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
@@ -50,6 +65,8 @@ def application() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
         ensure_platform()
+        # The on-screen keyboard (QtVirtualKeyboard) must be chosen before the app exists.
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
         app = QGuiApplication(["hall-kiosk"])
         install_font(app)
     assert isinstance(app, QGuiApplication)
@@ -69,6 +86,22 @@ class _TouchWatcher(QObject):
         return False
 
 
+def form_services(terminal: Terminal) -> FormServices:
+    """The form journey's parts. The recorder is in memory until the outbox is wired in."""
+    t = terminal.config.terminal
+    tz = ZoneInfo(t.timezone)
+    desk = FormDesk(
+        QtFormRenderer(),
+        terminal.form_printer,
+        MemoryRecorder(),
+        PageHeader(t.hall_name, t.hall_name_en, t.id),
+        now=lambda: datetime.now(tz),
+    )
+    return FormServices(
+        load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
+    )
+
+
 class KioskUi:
     """The engine, the view-models and the timer for one terminal."""
 
@@ -76,7 +109,9 @@ class KioskUi:
         self.app = application()
         self.terminal = terminal
         issuer = LocalTicketIssuer(terminal.config, terminal.ticket_printer, terminal.numbers)
-        self.controller = KioskController(terminal.config, issuer, clock())
+        self.controller = KioskController(
+            terminal.config, issuer, clock(), forms=form_services(terminal)
+        )
         c = self.controller
         self.shell = ShellViewModel(c, clock)
         self.models: dict[str, QObject] = {
@@ -85,6 +120,12 @@ class KioskUi:
             "menu": MenuViewModel(c, clock),
             "ticketServices": TicketServicesViewModel(c, clock),
             "ticketResult": TicketResultViewModel(c, clock),
+            "formChoose": FormChooseViewModel(c, clock),
+            "formCard": FormCardViewModel(c, clock),
+            "formConfirm": FormConfirmViewModel(c, clock),
+            "formComplete": FormCompleteViewModel(c, clock),
+            "formReview": FormReviewViewModel(c, clock),
+            "formResult": FormResultViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -78,6 +81,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_config_arg(resume)
     resume.add_argument("--printer", metavar="URI")
     resume.set_defaults(func=_resume)
+
+
+@contextlib.contextmanager
+def _quiet_logs(json_out: bool) -> Iterator[None]:
+    """Log lines go to stdout (journald); with --json, stdout must hold only the JSON."""
+    if json_out:
+        logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        if json_out:
+            logging.disable(logging.NOTSET)
 
 
 def _catalog() -> FormCatalog:
@@ -243,7 +258,8 @@ def _print(args: argparse.Namespace) -> int:
     filled = _filled(args, config)
     printer = _open_printer(args, config)
     try:
-        outcome = _desk(config, printer).print(filled)
+        with _quiet_logs(args.json):
+            outcome = _desk(config, printer).print(filled)
     finally:
         printer.close()
     if args.json:

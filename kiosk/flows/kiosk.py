@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from kiosk.config import KioskConfig
+from kiosk.flows.form import FormJourney, FormServices, FormState
 from kiosk.flows.ticket import TicketIssuer, TicketJourney, TicketState
 from kiosk.session import EndReason, Session
 
@@ -26,6 +27,14 @@ class Screen(StrEnum):
     TICKET_PRINTING = "ticket_printing"
     TICKET_DONE = "ticket_done"
     TICKET_NOT_PRINTED = "ticket_not_printed"
+    FORM_CHOOSE = "form_choose"
+    FORM_CARD = "form_card"
+    FORM_CONFIRM = "form_confirm"
+    FORM_COMPLETE = "form_complete"
+    FORM_REVIEW = "form_review"
+    FORM_PRINTING = "form_printing"
+    FORM_DONE = "form_done"
+    FORM_NOT_PRINTED = "form_not_printed"
 
 
 class Journey(Protocol):
@@ -44,16 +53,34 @@ _TICKET_SCREENS = {
     TicketState.NOT_PRINTED: Screen.TICKET_NOT_PRINTED,
 }
 
+_FORM_SCREENS = {
+    FormState.CHOOSE_FORM: Screen.FORM_CHOOSE,
+    FormState.PLACE_CARD: Screen.FORM_CARD,
+    FormState.CONFIRM_CARD: Screen.FORM_CONFIRM,
+    FormState.COMPLETE: Screen.FORM_COMPLETE,
+    FormState.REVIEW: Screen.FORM_REVIEW,
+    FormState.PRINTING: Screen.FORM_PRINTING,
+    FormState.DONE: Screen.FORM_DONE,
+    FormState.NOT_PRINTED: Screen.FORM_NOT_PRINTED,
+}
+
 
 class KioskController:
     """Owns the citizen session and the current journey; decides every next screen."""
 
-    def __init__(self, config: KioskConfig, issuer: TicketIssuer, now: float) -> None:
+    def __init__(
+        self,
+        config: KioskConfig,
+        issuer: TicketIssuer,
+        now: float,
+        forms: FormServices | None = None,
+    ) -> None:
         self.config = config
         self._issuer = issuer
+        self._forms = forms
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="journey-io")
         self.session: Session | None = None
-        self.journey: TicketJourney | None = None
+        self.journey: TicketJourney | FormJourney | None = None
         self.language: str = config.ui.language
         self.large_text = config.ui.large_text
         self._last_touch = now
@@ -66,6 +93,8 @@ class KioskController:
             return Screen.ATTRACT
         if self.journey is None:
             return Screen.MENU
+        if isinstance(self.journey, FormJourney):
+            return _FORM_SCREENS.get(self.journey.state, Screen.MENU)
         return _TICKET_SCREENS.get(self.journey.state, Screen.MENU)
 
     def idle_countdown(self, now: float) -> float | None:
@@ -80,7 +109,7 @@ class KioskController:
 
     def journeys(self) -> list[str]:
         """Menu entries: only journeys that exist on this terminal are offered."""
-        return ["ticket"]
+        return ["ticket"] + (["form"] if self._forms is not None else [])
 
     # -- what the citizen does ---------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -117,14 +146,22 @@ class KioskController:
     def open_journey(self, name: str, now: float) -> None:
         if self.session is None:
             self.start(now)
-        if name != "ticket":
+        assert self.session is not None
+        if name == "form" and self._forms is not None:
+            self.journey = FormJourney(
+                self._forms, self.session, self._pool, self.config.ui.done_timeout_s, now
+            )
+        elif name == "ticket":
+            self.journey = TicketJourney(
+                self._issuer, self._pool, self.config.ui.done_timeout_s, now
+            )
+        else:
             raise ValueError(f"unknown journey {name!r}")
-        self.journey = TicketJourney(self._issuer, self._pool, self.config.ui.done_timeout_s, now)
         self.touch(now)
         self._changed()
 
     def choose_service(self, code: str, now: float) -> None:
-        if self.journey is None:
+        if not isinstance(self.journey, TicketJourney):
             raise RuntimeError("no ticket journey open")
         self.config.service(code)  # refuse unknown codes before anything is issued
         self.journey.choose(code, now)
@@ -133,8 +170,54 @@ class KioskController:
 
     def back(self, now: float) -> None:
         """The back button: out of the journey to the menu (not mid-print)."""
-        if self.journey is not None and self.journey.state is TicketState.CHOOSE_SERVICE:
+        if isinstance(self.journey, FormJourney):
+            if not self.journey.back(now):
+                self.journey = None
+        elif self.journey is not None and self.journey.state is TicketState.CHOOSE_SERVICE:
             self.journey = None
+        self.touch(now)
+        self._changed()
+
+    # -- the form journey ----------------------------------------------------
+    @property
+    def form_journey(self) -> FormJourney | None:
+        return self.journey if isinstance(self.journey, FormJourney) else None
+
+    def _form(self) -> FormJourney:
+        journey = self.form_journey
+        if journey is None:
+            raise RuntimeError("no form journey open")
+        return journey
+
+    def forms(self) -> list[tuple[str, str, str]]:
+        """(id, title, title_en) of each form offered."""
+        if self._forms is None:
+            return []
+        return [(f.id, f.title, f.title_en) for f in self._forms.catalog]
+
+    def choose_form(self, form_id: str, now: float) -> None:
+        self._form().choose(form_id, now)
+        self.touch(now)
+        self._changed()
+
+    def confirm_card(self, now: float) -> None:
+        self._form().confirm_card(now)
+        self.touch(now)
+        self._changed()
+
+    def set_answer(self, name: str, value: str, now: float) -> None:
+        """One keystroke's worth of answer; the problem (if any) shows at once."""
+        self._form().set_answer(name, value, now)
+        self.touch(now)
+        self._changed()
+
+    def submit_answers(self, now: float) -> None:
+        self._form().submit_answers(now)
+        self.touch(now)
+        self._changed()
+
+    def print_form(self, now: float) -> None:
+        self._form().print(now)
         self.touch(now)
         self._changed()
 
@@ -172,6 +255,12 @@ class KioskController:
 
     def _journey_has_own_timeout(self) -> bool:
         # Confirmation screens return by themselves; printing must not be cut short.
+        if isinstance(self.journey, FormJourney):
+            return self.journey.state in (
+                FormState.PRINTING,
+                FormState.DONE,
+                FormState.NOT_PRINTED,
+            )
         return self.journey is not None and self.journey.state in (
             TicketState.PRINTING,
             TicketState.DONE,

@@ -48,27 +48,48 @@ def bench_render(runs: int = 20) -> None:
     header = PageHeader("武汉市民之家", "Wuhan Citizen Centre", "T01")
     catalog = load_catalog()
     start = time.perf_counter()
-    first = fill(catalog.get("hk_macau_travel"), GOOD_ANSWERS["hk_macau_travel"], make_card(),
-                 today=TODAY, receipt="T01-20261127-7KQ3MX")
+    first = fill(
+        catalog.get("hk_macau_travel"),
+        GOOD_ANSWERS["hk_macau_travel"],
+        make_card(),
+        today=TODAY,
+        receipt="T01-20261127-7KQ3MX",
+    )
     renderer.render_pdf(first, header)
-    print(f"{'first render (font load, Qt start)':<44} {(time.perf_counter() - start) * 1000:8.2f} ms")
+    print(
+        f"{'first render (font load, Qt start)':<44} {(time.perf_counter() - start) * 1000:8.2f} ms"
+    )
     for form in catalog:
-        filled = fill(form, GOOD_ANSWERS[form.id], make_card(), photo=jpeg, today=TODAY,
-                      receipt="T01-20261127-7KQ3MX")
+        filled = fill(
+            form,
+            GOOD_ANSWERS[form.id],
+            make_card(),
+            photo=jpeg,
+            today=TODAY,
+            receipt="T01-20261127-7KQ3MX",
+        )
         size = len(renderer.render_pdf(filled, header))
-        _report(f"render {form.id} ({size // 1024} KiB)",
-                _times(lambda f=filled: renderer.render_pdf(f, header), runs))
+        _report(
+            f"render {form.id} ({size // 1024} KiB)",
+            _times(lambda f=filled: renderer.render_pdf(f, header), runs),
+        )
 
 
 def bench_checks(runs: int = 2000) -> None:
     form = load_catalog().get("hk_macau_travel")
     id_field, phone = form.field("id_number"), form.field("mobile")
-    _report("check id_number (one keystroke)",
-            _times(lambda: check_field(id_field, "42010319900307001", date(2026, 11, 27), True), runs))
-    _report("check phone (one keystroke)",
-            _times(lambda: check_field(phone, "1380000123", date(2026, 11, 27), True), runs))
-    _report("fill + check whole form",
-            _times(lambda: fill(form, GOOD_ANSWERS[form.id], make_card(), today=TODAY), 200))
+    _report(
+        "check id_number (one keystroke)",
+        _times(lambda: check_field(id_field, "42010319900307001", date(2026, 11, 27), True), runs),
+    )
+    _report(
+        "check phone (one keystroke)",
+        _times(lambda: check_field(phone, "1380000123", date(2026, 11, 27), True), runs),
+    )
+    _report(
+        "fill + check whole form",
+        _times(lambda: fill(form, GOOD_ANSWERS[form.id], make_card(), today=TODAY), 200),
+    )
 
 
 def bench_journey() -> None:

@@ -15,6 +15,13 @@ _ENTRIES = {
         "Pick a service, get a ticket",
         "号",
     ),
+    "form": (
+        "自助填表",
+        "Fill in a form",
+        "刷身份证，表格自动填写并打印",
+        "Swipe your ID card, the form fills itself and prints",
+        "表",
+    ),
 }
 
 

@@ -16,6 +16,14 @@ SCREEN_FILES = {
     Screen.TICKET_PRINTING: "TicketPrintingScreen.qml",
     Screen.TICKET_DONE: "TicketResultScreen.qml",
     Screen.TICKET_NOT_PRINTED: "TicketResultScreen.qml",
+    Screen.FORM_CHOOSE: "FormChooseScreen.qml",
+    Screen.FORM_CARD: "FormCardScreen.qml",
+    Screen.FORM_CONFIRM: "FormConfirmScreen.qml",
+    Screen.FORM_COMPLETE: "FormCompleteScreen.qml",
+    Screen.FORM_REVIEW: "FormReviewScreen.qml",
+    Screen.FORM_PRINTING: "FormPrintingScreen.qml",
+    Screen.FORM_DONE: "FormResultScreen.qml",
+    Screen.FORM_NOT_PRINTED: "FormResultScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3

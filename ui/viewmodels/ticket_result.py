@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import Property, Signal, Slot
 
-from kiosk.flows.ticket import TicketResult
+from kiosk.flows.ticket import TicketJourney, TicketResult
 from ui.qr import qr_url
 from ui.viewmodels.base import ScreenViewModel
 
@@ -19,7 +19,7 @@ class TicketResultViewModel(ScreenViewModel):
 
     def _result(self) -> TicketResult | None:
         journey = self._c.journey
-        return journey.result if journey is not None else None
+        return journey.result if isinstance(journey, TicketJourney) else None
 
     def _number(self) -> str:
         r = self._result()
