@@ -13,9 +13,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from devices.form_printer.sim import SimFormPrinter
+from devices.idcard.sim import SimIdCardReader, sample_card
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
+from kiosk.flows.kiosk import KioskController
 from kiosk.terminal import build_terminal
 from ui.app import KioskUi
 
@@ -57,6 +60,68 @@ def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: floa
     for _ in range(5):
         QGuiApplication.processEvents()
         time.sleep(0.01)
+
+
+_FORM_ANSWERS = {
+    "mobile": "13800001234",
+    "current_address": "武汉市江汉区新华路1号2栋301",
+    "emergency_name": "李四",
+    "emergency_phone": "027-87654321",
+    "permit_action": "first",
+    "destination": "hk",
+    "endorsement": "tourism",
+    "trips": "1",
+    "had_permit": "no",
+}
+
+
+def _form_tour(
+    ui: KioskUi,
+    c: KioskController,
+    clock: ManualClock,
+    language: str,
+    large: bool,
+    shot: Callable[[str], None],
+) -> None:
+    """The form journey's screens (issue 7), on the simulated reader and printer."""
+    reader, printer = ui.terminal.id_card, ui.terminal.form_printer
+    if not isinstance(reader, SimIdCardReader) or "form" not in c.journeys():
+        return
+    for paper_out in (False, True):
+        c.set_language(language, clock())
+        c.set_large_text(large, clock())
+        c.start(clock())
+        c.open_journey("form", clock())
+        if not paper_out:
+            shot("08-form-choose")
+        c.choose_form("hk_macau_travel", clock())
+        reader.remove()
+        if not paper_out:
+            shot("09-form-card")
+        card = sample_card()
+        card.id_number = "420103199003070017"  # the sim's sample number fails GB 11643
+        reader.insert(card)
+        journey = c.form_journey
+        # The reader is polled on the core's clock, which only moves when the tour says.
+        settle(ui, lambda j=journey: clock.advance(0.5) or (j is not None and j.card is not None))
+        if not paper_out:
+            shot("10-form-confirm")
+        c.confirm_card(clock())
+        for name, value in _FORM_ANSWERS.items():
+            c.set_answer(name, value, clock())
+        if not paper_out:
+            shot("11-form-complete")
+        c.submit_answers(clock())
+        if not paper_out:
+            shot("12-form-review")
+        if paper_out and isinstance(printer, SimFormPrinter):
+            printer.paper_out()
+        c.print_form(clock())
+        settle(ui, lambda j=journey: j is not None and j.receipt != "", timeout_s=15)
+        shot("14-form-not-printed" if paper_out else "13-form-done")
+        if isinstance(printer, SimFormPrinter):
+            printer.recover()
+        c.finish(clock())
 
 
 def render_tour(config: KioskConfig, out: Path) -> list[Path]:
@@ -111,6 +176,7 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     clock.advance(config.ui.idle_timeout_s + 3)
                     shot("07-idle-warning")
                     c.cancel(clock())
+                    _form_tour(ui, c, clock, language, large, shot)
         finally:
             ui.close()
     return written

@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "forms"))
 
-from forms_samples import GOOD_ANSWERS, TODAY, make_card  # noqa: E402
+from forms_samples import GOOD_ANSWERS, TODAY, make_card
 
-from kiosk.forms.catalog import load_catalog  # noqa: E402
-from kiosk.forms.filled import fill  # noqa: E402
-from kiosk.forms.ports import PageHeader, load_renderer  # noqa: E402
-from kiosk.forms.validate import check_field  # noqa: E402
+from kiosk.forms.catalog import load_catalog
+from kiosk.forms.filled import fill
+from kiosk.forms.ports import PageHeader, load_renderer
+from kiosk.forms.validate import check_field
 
 
 def _times(fn: Callable[[], object], runs: int) -> list[float]:

@@ -26,7 +26,7 @@ Item {
             x: (flick.width - width) / 2
             width: 1400
             spacing: 22
-            Text { text: formComplete.title; color: root.muted; font.pixelSize: 36 * root.s }
+            Text { width: parent.width; wrapMode: Text.WordWrap; text: formComplete.title; color: root.muted; font.pixelSize: 36 * root.s }
             Text { text: qsTr("Please fill in the remaining items"); color: root.ink; font.pixelSize: 50 * root.s; font.bold: true }
             Repeater {
                 model: formComplete.fields
@@ -58,7 +58,7 @@ Item {
                             verticalAlignment: TextInput.AlignVCenter
                             font.pixelSize: 40 * root.s
                             color: root.ink
-                            text: fieldItem.modelData.value
+                            text: formComplete.answers[fieldItem.modelData.name] || ""
                             inputMethodHints: fieldItem.modelData.hints
                             onTextChanged: if (text !== (formComplete.answers[fieldItem.modelData.name] || "")) formComplete.setAnswer(fieldItem.modelData.name, text)
                             onActiveFocusChanged: if (activeFocus) flick.contentY = Math.max(0, Math.min(fieldItem.y - 40, flick.contentHeight - flick.height))

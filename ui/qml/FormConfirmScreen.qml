@@ -9,12 +9,18 @@ Item {
         showBack: true
         onBack: formConfirm.back()
     }
+    Flickable {
+        anchors.top: header.bottom; anchors.topMargin: 32
+        anchors.left: parent.left; anchors.right: parent.right
+        anchors.bottom: confirmButton.top; anchors.bottomMargin: 24
+        contentHeight: rowsColumn.implicitHeight
+        clip: true
     Column {
-        anchors.top: header.bottom; anchors.topMargin: 40
-        anchors.horizontalCenter: parent.horizontalCenter
+        id: rowsColumn
+        x: (parent.width - width) / 2
         width: 1400
-        spacing: 18
-        Text { text: formConfirm.title; color: root.muted; font.pixelSize: 36 * root.s }
+        spacing: 14
+        Text { width: parent.width; wrapMode: Text.WordWrap; text: formConfirm.title; color: root.muted; font.pixelSize: 36 * root.s }
         Text { text: qsTr("Please check the details from your ID card"); color: root.ink; font.pixelSize: 52 * root.s; font.bold: true }
         Text { text: qsTr("These come from the card and cannot be changed here"); color: root.muted; font.pixelSize: 30 * root.s }
         Repeater {
@@ -41,7 +47,9 @@ Item {
             text: formConfirm.problem; color: root.accent; font.pixelSize: 36 * root.s; font.bold: true
         }
     }
+    }
     KButton {
+        id: confirmButton
         objectName: "confirmButton"
         visible: formConfirm.problem === ""
         anchors.bottom: parent.bottom; anchors.bottomMargin: 40

@@ -20,15 +20,15 @@ Item {
             x: (parent.width - width) / 2
             width: 1400
             spacing: 10
-            Text { text: formReview.title; color: root.ink; font.pixelSize: 50 * root.s; font.bold: true }
+            Text { width: parent.width; wrapMode: Text.WordWrap; text: formReview.title; color: root.ink; font.pixelSize: 50 * root.s; font.bold: true }
             Text { text: qsTr("Please check the form before it is printed"); color: root.muted; font.pixelSize: 32 * root.s }
             Repeater {
                 model: formReview.rows
                 delegate: Rectangle {
-                    width: rows.width; height: Math.max(64, v.implicitHeight + 20)
+                    width: rows.width; height: Math.max(64, v.implicitHeight + 20, l.implicitHeight + 20)
                     color: modelData.fromCard ? "#f4f6f0" : "white"
                     border.color: "#dde3ea"; border.width: 1
-                    Text { anchors.left: parent.left; anchors.leftMargin: 20; anchors.verticalCenter: parent.verticalCenter; width: 420; wrapMode: Text.WordWrap; text: modelData.label; color: root.muted; font.pixelSize: 30 * root.s }
+                    Text { id: l; anchors.left: parent.left; anchors.leftMargin: 20; anchors.verticalCenter: parent.verticalCenter; width: 420; wrapMode: Text.WordWrap; text: modelData.label; color: root.muted; font.pixelSize: 30 * root.s }
                     Text { id: v; anchors.left: parent.left; anchors.leftMargin: 460; anchors.right: parent.right; anchors.rightMargin: 20; anchors.verticalCenter: parent.verticalCenter; wrapMode: Text.WordWrap; text: modelData.value; color: root.ink; font.pixelSize: 34 * root.s }
                 }
             }
