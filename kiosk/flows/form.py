@@ -28,7 +28,7 @@ from kiosk.session import Session
 
 log = logging.getLogger(__name__)
 
-CARD_POLL_S = 0.3  # between read attempts while waiting for the card
+CARD_POLL_S = 0.15  # between read attempts while waiting for the card
 CARD_READ_TIMEOUT_S = 2.0
 
 
