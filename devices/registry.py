@@ -18,6 +18,7 @@ Factory = Callable[[DeviceUri, str], Device]
 
 _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.ID_CARD, "sim"): "devices.idcard.sim:SimIdCardReader",
+    (DeviceKind.ID_CARD, "sam"): "devices.idcard.sam.driver:SamIdCardReader",
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
     (DeviceKind.FORM_PRINTER, "cups"): "devices.form_printer.cups:CupsFormPrinter",

@@ -6,9 +6,7 @@ import logging
 import os
 import signal
 import time
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
@@ -16,16 +14,11 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
-from kiosk.flows.form import FormServices
 from kiosk.flows.kiosk import KioskController
-from kiosk.forms.catalog import load_catalog
-from kiosk.forms.desk import FormDesk
-from kiosk.forms.ports import MemoryRecorder, PageHeader
+from kiosk.journeys import available_journeys
 from kiosk.terminal import Terminal, build_terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
 from kiosk.voice import VoicePrompts
 from ui.qr import QrImageProvider
-from ui.render.form_pdf import QtFormRenderer
 from ui.resources import QML_DIR, Translations, install_font
 from ui.viewmodels.attract import AttractViewModel
 from ui.viewmodels.base import Clock, ScreenViewModel
@@ -39,6 +32,8 @@ from ui.viewmodels.form_screens import (
 )
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.shell import ShellViewModel
+from ui.viewmodels.tech_panel import TechPanelViewModel
+from ui.viewmodels.tech_pin import TechPinViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
 from ui.viewmodels.ticket_services import TicketServicesViewModel
 
@@ -86,32 +81,13 @@ class _TouchWatcher(QObject):
         return False
 
 
-def form_services(terminal: Terminal) -> FormServices:
-    """The form journey's parts. The recorder is in memory until the outbox is wired in."""
-    t = terminal.config.terminal
-    tz = ZoneInfo(t.timezone)
-    desk = FormDesk(
-        QtFormRenderer(),
-        terminal.form_printer,
-        MemoryRecorder(),
-        PageHeader(t.hall_name, t.hall_name_en, t.id),
-        now=lambda: datetime.now(tz),
-    )
-    return FormServices(
-        load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
-    )
-
-
 class KioskUi:
     """The engine, the view-models and the timer for one terminal."""
 
     def __init__(self, terminal: Terminal, clock: Clock = time.monotonic) -> None:
         self.app = application()
         self.terminal = terminal
-        issuer = LocalTicketIssuer(terminal.config, terminal.ticket_printer, terminal.numbers)
-        self.controller = KioskController(
-            terminal.config, issuer, clock(), forms=form_services(terminal)
-        )
+        self.controller = KioskController(terminal.config, available_journeys(terminal), clock())
         c = self.controller
         self.shell = ShellViewModel(c, clock)
         self.models: dict[str, QObject] = {
@@ -126,6 +102,8 @@ class KioskUi:
             "formComplete": FormCompleteViewModel(c, clock),
             "formReview": FormReviewViewModel(c, clock),
             "formResult": FormResultViewModel(c, clock),
+            "techPin": TechPinViewModel(c, clock),
+            "techPanel": TechPanelViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
@@ -169,14 +147,18 @@ class KioskUi:
         image = self.window.grabWindow()
         image.save(str(path))
 
-    def close(self) -> None:
+    def shutdown_devices(self) -> None:
+        """Stop the clock and the journeys' I/O, then release every device."""
         self.timer.stop()
         self.controller.close()
         self.terminal.close()
+
+    def close(self) -> None:
+        self.shutdown_devices()
         # Destroy the QML scene while the view-models still exist, so no binding
         # is re-evaluated against a deleted context property.
+        # The engine owns the window: deleting the engine deletes both, once.
         self.window.close()
-        self.window.deleteLater()
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
@@ -189,9 +171,13 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
         ui.window.show()
     else:
         ui.window.showFullScreen()
-    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
+    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     code = app.exec()
-    ui.close()
-    return int(code)
+    ui.shutdown_devices()
+    logging.shutdown()
+    # Skip Qt's and Python's teardown of the QML scene: under load PySide6 can crash
+    # while destroying it (seen as SIGSEGV/SIGABRT on exit), which systemd would log as
+    # a failure. Everything durable is already closed: devices above, SQLite commits.
+    os._exit(int(code))

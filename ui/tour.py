@@ -13,12 +13,17 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from devices.base import DeviceKind
 from devices.form_printer.sim import SimFormPrinter
 from devices.idcard.sim import SimIdCardReader, sample_card
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
+from kiosk.flows.diagnostics import DiagnosticsJourney
+from kiosk.flows.form import FormJourney
 from kiosk.flows.kiosk import KioskController
+from kiosk.flows.ticket import TicketJourney, TicketResult
+from kiosk.technician.pin import hash_pin
 from kiosk.terminal import build_terminal
 from ui.app import KioskUi
 
@@ -34,6 +39,10 @@ class ManualClock:
         self.t += seconds
 
 
+# The tour signs in with the shipped default PIN (a terminal in a hall has its own).
+TOUR_PIN = "2468"
+
+
 def simulated(config: KioskConfig, data_dir: Path) -> KioskConfig:
     """The same config with every device simulated and data kept in ``data_dir``."""
     devices = config.devices.model_copy(
@@ -45,7 +54,10 @@ def simulated(config: KioskConfig, data_dir: Path) -> KioskConfig:
         }
     )
     terminal = config.terminal.model_copy(update={"data_dir": str(data_dir)})
-    return config.model_copy(update={"devices": devices, "terminal": terminal})
+    technician = config.technician.model_copy(update={"pin_hash": hash_pin(TOUR_PIN, 1000)})
+    return config.model_copy(
+        update={"devices": devices, "terminal": terminal, "technician": technician}
+    )
 
 
 def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: float = 5.0) -> None:
@@ -60,6 +72,19 @@ def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: floa
     for _ in range(5):
         QGuiApplication.processEvents()
         time.sleep(0.01)
+
+
+def choose(c: KioskController, code: str, now: float) -> None:
+    """What a tap on a service tile does."""
+    journey = c.journey_as(TicketJourney)
+    assert journey is not None
+    journey.choose(code, now)
+    c.acted(now)
+
+
+def ticket_result(c: KioskController) -> TicketResult | None:
+    journey = c.journey_as(TicketJourney)
+    return journey.result if journey is not None else None
 
 
 _FORM_ANSWERS = {
@@ -85,40 +110,44 @@ def _form_tour(
 ) -> None:
     """The form journey's screens (issue 7), on the simulated reader and printer."""
     reader, printer = ui.terminal.id_card, ui.terminal.form_printer
-    if not isinstance(reader, SimIdCardReader) or "form" not in c.journeys():
+    if not isinstance(reader, SimIdCardReader) or "form" not in c.entries:
         return
     for paper_out in (False, True):
         c.set_language(language, clock())
         c.set_large_text(large, clock())
         c.start(clock())
         c.open_journey("form", clock())
+        journey = c.journey_as(FormJourney)
+        assert journey is not None
         if not paper_out:
-            shot("08-form-choose")
-        c.choose_form("hk_macau_travel", clock())
+            shot("10-form-choose")
+        journey.choose("hk_macau_travel", clock())
+        c.acted(clock())
         reader.remove()
         if not paper_out:
-            shot("09-form-card")
-        card = sample_card()
-        card.id_number = "420103199003070017"  # the sim's sample number fails GB 11643
+            shot("11-form-card")
+        card = sample_card()  # the fictional card; its number passes GB 11643
         reader.insert(card)
-        journey = c.form_journey
         # The reader is polled on the core's clock, which only moves when the tour says.
-        settle(ui, lambda j=journey: clock.advance(0.5) or (j is not None and j.card is not None))
+        settle(ui, lambda j=journey: clock.advance(0.5) or j.card is not None)  # type: ignore[misc]
         if not paper_out:
-            shot("10-form-confirm")
-        c.confirm_card(clock())
+            shot("12-form-confirm")
+        journey.confirm_card(clock())
         for name, value in _FORM_ANSWERS.items():
-            c.set_answer(name, value, clock())
+            journey.set_answer(name, value, clock())
+        c.acted(clock())
         if not paper_out:
-            shot("11-form-complete")
-        c.submit_answers(clock())
+            shot("13-form-complete")
+        journey.submit_answers(clock())
+        c.acted(clock())
         if not paper_out:
-            shot("12-form-review")
+            shot("14-form-review")
         if paper_out and isinstance(printer, SimFormPrinter):
             printer.paper_out()
-        c.print_form(clock())
-        settle(ui, lambda j=journey: j is not None and j.receipt != "", timeout_s=15)
-        shot("14-form-not-printed" if paper_out else "13-form-done")
+        journey.print(clock())
+        c.acted(clock())
+        settle(ui, lambda j=journey: j.receipt != "", timeout_s=15)  # type: ignore[misc]
+        shot("16-form-not-printed" if paper_out else "15-form-done")
         if isinstance(printer, SimFormPrinter):
             printer.recover()
         c.finish(clock())
@@ -153,9 +182,9 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     shot("02-menu")
                     c.open_journey("ticket", clock())
                     shot("03-ticket-services")
-                    c.choose_service(first_service, clock())
+                    choose(c, first_service, clock())
                     shot("04-ticket-printing")
-                    settle(ui, lambda: c.journey is not None and c.journey.result is not None)
+                    settle(ui, lambda: ticket_result(c) is not None)
                     shot("05-ticket-done")
                     c.finish(clock())
                     c.set_language(language, clock())
@@ -164,8 +193,8 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.open_journey("ticket", clock())
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(PrinterFault.PAPER_OUT)
-                    c.choose_service(first_service, clock())
-                    settle(ui, lambda: c.journey is not None and c.journey.result is not None)
+                    choose(c, first_service, clock())
+                    settle(ui, lambda: ticket_result(c) is not None)
                     shot("06-ticket-not-printed")
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(None)
@@ -175,6 +204,17 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.start(clock())
                     clock.advance(config.ui.idle_timeout_s + 3)
                     shot("07-idle-warning")
+                    c.cancel(clock())
+                    c.set_language(language, clock())
+                    c.set_large_text(large, clock())
+                    c.open_journey("diagnostics", clock())
+                    shot("08-technician-pin")
+                    diag = c.journey_as(DiagnosticsJourney)
+                    assert diag is not None
+                    diag.enter_pin(TOUR_PIN, clock())
+                    diag.run_test(DeviceKind.TICKET_PRINTER)
+                    settle(ui, lambda d=diag: not d.idle_exempt)  # type: ignore[misc]
+                    shot("09-technician-panel")
                     c.cancel(clock())
                     _form_tour(ui, c, clock, language, large, shot)
         finally:

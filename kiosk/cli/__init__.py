@@ -22,6 +22,8 @@ COMMANDS = (
     "kiosk.cli.tour",
     "kiosk.cli.doctor",
     "kiosk.cli.ticket",
+    "kiosk.cli.technician",
+    "kiosk.cli.idcard",
     "kiosk.cli.form",
 )
 

@@ -56,6 +56,13 @@ class TicketConfig(_Strict):
     privacy_notice: str
 
 
+class TechnicianConfig(_Strict):
+    # Salted PBKDF2 of the diagnostics PIN; `kiosk technician hash-pin` makes one.
+    pin_hash: str = Field(pattern=r"^pbkdf2-sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}$")
+    max_tries: int = Field(ge=1, le=10)
+    lockout_s: int = Field(ge=10, le=3600)
+
+
 class ServiceCategory(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9_]{1,16}$")
     name: str = Field(min_length=1, max_length=24)
@@ -68,6 +75,7 @@ class KioskConfig(_Strict):
     ui: UiConfig
     devices: DevicesConfig
     ticket: TicketConfig
+    technician: TechnicianConfig
     services: list[ServiceCategory] = Field(min_length=1)
 
     @model_validator(mode="after")

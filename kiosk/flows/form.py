@@ -18,6 +18,7 @@ from enum import Enum, auto
 
 from devices.idcard.protocol import CardReadError, IdCardReader
 from devices.idcard.record import IdDocument
+from kiosk.flows.journey import JourneyContext, JourneyEntry
 from kiosk.flows.machine import Machine, Timeout
 from kiosk.forms.catalog import FormCatalog
 from kiosk.forms.desk import FormDesk, PrintOutcome
@@ -54,7 +55,19 @@ class FormEvent(Enum):
     PRINT_FAILED = auto()
     BACK = auto()
     TIMEOUT = auto()
-    CLOSE = auto()
+
+
+SCREENS = {
+    FormState.CHOOSE_FORM: "form_choose",
+    FormState.PLACE_CARD: "form_card",
+    FormState.CONFIRM_CARD: "form_confirm",
+    FormState.COMPLETE: "form_complete",
+    FormState.REVIEW: "form_review",
+    FormState.PRINTING: "form_printing",
+    FormState.DONE: "form_done",
+    FormState.NOT_PRINTED: "form_not_printed",
+    FormState.FINISHED: "form_done",
+}
 
 
 @dataclass
@@ -112,9 +125,7 @@ class FormJourney:
                 (S.PRINTING, E.PRINTED): S.DONE,
                 (S.PRINTING, E.PRINT_FAILED): S.NOT_PRINTED,
                 (S.DONE, E.TIMEOUT): S.FINISHED,
-                (S.DONE, E.CLOSE): S.FINISHED,
                 (S.NOT_PRINTED, E.TIMEOUT): S.FINISHED,
-                (S.NOT_PRINTED, E.CLOSE): S.FINISHED,
             },
             {
                 S.DONE: Timeout(done_timeout_s, E.TIMEOUT),
@@ -132,6 +143,27 @@ class FormJourney:
     @property
     def finished(self) -> bool:
         return self.state is FormState.FINISHED
+
+    @property
+    def screen(self) -> str:
+        return SCREENS[self.state]
+
+    @property
+    def can_go_back(self) -> bool:
+        """The header's back button leaves the journey only from the first screen;
+        elsewhere it steps back inside the journey (see :meth:`back`)."""
+        return self.state is FormState.CHOOSE_FORM
+
+    @property
+    def idle_exempt(self) -> bool:
+        # Printing must not be cut short; the result screens return by themselves.
+        return self.state in (FormState.PRINTING, FormState.DONE, FormState.NOT_PRINTED)
+
+    def prompt_values(self) -> dict[str, str]:
+        return {}
+
+    def forms(self) -> list[FormDefinition]:
+        return list(self._services.catalog)
 
     @property
     def holds_personal_data(self) -> bool:
@@ -207,9 +239,11 @@ class FormJourney:
         self._next_read = now + 1.0  # give the citizen time to lift the card
         return True
 
-    def close(self, now: float) -> None:
-        if self.machine.can(FormEvent.CLOSE):
-            self.machine.fire(FormEvent.CLOSE, now)
+    def close(self) -> None:
+        """Left (finished, cancelled, idle): stop waiting for the reader. A print already
+        under way completes and is recorded; its outcome is no longer shown."""
+        self._reading = None
+        self._printing = None
 
     # -- time -------------------------------------------------------------------
     def tick(self, now: float) -> bool:
@@ -282,3 +316,20 @@ class FormJourney:
         if self.filled is not None:
             self.filled.wipe()
         self.filled = None
+
+
+def form_entry(services: FormServices) -> JourneyEntry:
+    """The menu tile for filling in a form."""
+
+    def start(ctx: JourneyContext, now: float) -> FormJourney:
+        return FormJourney(services, ctx.session, ctx.pool, ctx.config.ui.done_timeout_s, now)
+
+    return JourneyEntry(
+        name="form",
+        title_zh="自助填表",
+        title_en="Fill in a form",
+        subtitle_zh="刷身份证，表格自动填写并打印",
+        subtitle_en="Swipe your ID card, the form fills itself and prints",
+        icon="表",
+        start=start,
+    )

@@ -7,80 +7,36 @@ Pure Python. The UI calls the verbs (``start``, ``open_journey``, ``touch``...) 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
-from typing import Protocol
+from typing import TypeVar
 
 from kiosk.config import KioskConfig
-from kiosk.flows.form import FormJourney, FormServices, FormState
-from kiosk.flows.ticket import TicketIssuer, TicketJourney, TicketState
+from kiosk.flows.journey import Journey, JourneyContext, JourneyEntry
 from kiosk.session import EndReason, Session
 
 log = logging.getLogger(__name__)
 
+J = TypeVar("J")
+
 
 class Screen(StrEnum):
+    """The two screens outside any journey; journeys name their own screens."""
+
     ATTRACT = "attract"
     MENU = "menu"
-    TICKET_SERVICES = "ticket_services"
-    TICKET_PRINTING = "ticket_printing"
-    TICKET_DONE = "ticket_done"
-    TICKET_NOT_PRINTED = "ticket_not_printed"
-    FORM_CHOOSE = "form_choose"
-    FORM_CARD = "form_card"
-    FORM_CONFIRM = "form_confirm"
-    FORM_COMPLETE = "form_complete"
-    FORM_REVIEW = "form_review"
-    FORM_PRINTING = "form_printing"
-    FORM_DONE = "form_done"
-    FORM_NOT_PRINTED = "form_not_printed"
-
-
-class Journey(Protocol):
-    name: str
-
-    @property
-    def finished(self) -> bool: ...
-
-    def tick(self, now: float) -> bool: ...
-
-
-_TICKET_SCREENS = {
-    TicketState.CHOOSE_SERVICE: Screen.TICKET_SERVICES,
-    TicketState.PRINTING: Screen.TICKET_PRINTING,
-    TicketState.DONE: Screen.TICKET_DONE,
-    TicketState.NOT_PRINTED: Screen.TICKET_NOT_PRINTED,
-}
-
-_FORM_SCREENS = {
-    FormState.CHOOSE_FORM: Screen.FORM_CHOOSE,
-    FormState.PLACE_CARD: Screen.FORM_CARD,
-    FormState.CONFIRM_CARD: Screen.FORM_CONFIRM,
-    FormState.COMPLETE: Screen.FORM_COMPLETE,
-    FormState.REVIEW: Screen.FORM_REVIEW,
-    FormState.PRINTING: Screen.FORM_PRINTING,
-    FormState.DONE: Screen.FORM_DONE,
-    FormState.NOT_PRINTED: Screen.FORM_NOT_PRINTED,
-}
 
 
 class KioskController:
     """Owns the citizen session and the current journey; decides every next screen."""
 
-    def __init__(
-        self,
-        config: KioskConfig,
-        issuer: TicketIssuer,
-        now: float,
-        forms: FormServices | None = None,
-    ) -> None:
+    def __init__(self, config: KioskConfig, entries: Sequence[JourneyEntry], now: float) -> None:
         self.config = config
-        self._issuer = issuer
-        self._forms = forms
+        self.entries = {entry.name: entry for entry in entries}
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="journey-io")
         self.session: Session | None = None
-        self.journey: TicketJourney | FormJourney | None = None
+        self.journey: Journey | None = None
         self.language: str = config.ui.language
         self.large_text = config.ui.large_text
         self._last_touch = now
@@ -88,18 +44,16 @@ class KioskController:
 
     # -- what the UI reads -------------------------------------------------
     @property
-    def screen(self) -> Screen:
+    def screen(self) -> str:
         if self.session is None:
             return Screen.ATTRACT
         if self.journey is None:
             return Screen.MENU
-        if isinstance(self.journey, FormJourney):
-            return _FORM_SCREENS.get(self.journey.state, Screen.MENU)
-        return _TICKET_SCREENS.get(self.journey.state, Screen.MENU)
+        return self.journey.screen
 
     def idle_countdown(self, now: float) -> float | None:
         """Seconds left in the "still there?" countdown, or None while not shown."""
-        if self.session is None or self._journey_has_own_timeout():
+        if self.session is None or (self.journey is not None and self.journey.idle_exempt):
             return None
         idle = now - self._last_touch
         ui = self.config.ui
@@ -107,9 +61,13 @@ class KioskController:
             return None
         return max(0.0, ui.idle_timeout_s + ui.idle_warning_s - idle)
 
-    def journeys(self) -> list[str]:
+    def journeys(self) -> list[JourneyEntry]:
         """Menu entries: only journeys that exist on this terminal are offered."""
-        return ["ticket"] + (["form"] if self._forms is not None else [])
+        return [entry for entry in self.entries.values() if entry.in_menu]
+
+    def journey_as(self, kind: type[J]) -> J | None:
+        """The current journey if it is a ``kind`` (view-models use this)."""
+        return self.journey if isinstance(self.journey, kind) else None
 
     # -- what the citizen does ---------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -119,107 +77,49 @@ class KioskController:
         """Any touch on the screen: resets the idle countdown."""
         self._last_touch = now
 
+    def acted(self, now: float) -> None:
+        """A view-model drove the journey (e.g. chose a service): refresh everyone."""
+        self.touch(now)
+        self._changed()
+
     def set_language(self, language: str, now: float) -> None:
         if language not in ("zh_CN", "en"):
             raise ValueError(language)
         self.language = language
         if self.session is not None:
             self.session.language = language
-        self.touch(now)
-        self._changed()
+        self.acted(now)
 
     def set_large_text(self, on: bool, now: float) -> None:
         self.large_text = on
         if self.session is not None:
             self.session.large_text = on
-        self.touch(now)
-        self._changed()
+        self.acted(now)
 
     def start(self, now: float) -> None:
         """Tap on the attract screen: a new session begins."""
         if self.session is None:
             self.session = Session(language=self.language, large_text=self.large_text)
             log.info("session %s started", self.session.id)
-        self.touch(now)
-        self._changed()
+        self.acted(now)
 
     def open_journey(self, name: str, now: float) -> None:
+        if name not in self.entries:
+            raise ValueError(f"unknown journey {name!r}")
         if self.session is None:
             self.start(now)
         assert self.session is not None
-        if name == "form" and self._forms is not None:
-            self.journey = FormJourney(
-                self._forms, self.session, self._pool, self.config.ui.done_timeout_s, now
-            )
-        elif name == "ticket":
-            self.journey = TicketJourney(
-                self._issuer, self._pool, self.config.ui.done_timeout_s, now
-            )
-        else:
-            raise ValueError(f"unknown journey {name!r}")
-        self.touch(now)
-        self._changed()
-
-    def choose_service(self, code: str, now: float) -> None:
-        if not isinstance(self.journey, TicketJourney):
-            raise RuntimeError("no ticket journey open")
-        self.config.service(code)  # refuse unknown codes before anything is issued
-        self.journey.choose(code, now)
-        self.touch(now)
-        self._changed()
+        ctx = JourneyContext(self.config, self.session, self._pool)
+        self.journey = self.entries[name].start(ctx, now)
+        log.info("journey %s opened", name)
+        self.acted(now)
 
     def back(self, now: float) -> None:
-        """The back button: out of the journey to the menu (not mid-print)."""
-        if isinstance(self.journey, FormJourney):
-            if not self.journey.back(now):
-                self.journey = None
-        elif self.journey is not None and self.journey.state is TicketState.CHOOSE_SERVICE:
+        """The back button: out of the journey to the menu, where the journey allows."""
+        if self.journey is not None and self.journey.can_go_back:
+            self.journey.close()
             self.journey = None
-        self.touch(now)
-        self._changed()
-
-    # -- the form journey ----------------------------------------------------
-    @property
-    def form_journey(self) -> FormJourney | None:
-        return self.journey if isinstance(self.journey, FormJourney) else None
-
-    def _form(self) -> FormJourney:
-        journey = self.form_journey
-        if journey is None:
-            raise RuntimeError("no form journey open")
-        return journey
-
-    def forms(self) -> list[tuple[str, str, str]]:
-        """(id, title, title_en) of each form offered."""
-        if self._forms is None:
-            return []
-        return [(f.id, f.title, f.title_en) for f in self._forms.catalog]
-
-    def choose_form(self, form_id: str, now: float) -> None:
-        self._form().choose(form_id, now)
-        self.touch(now)
-        self._changed()
-
-    def confirm_card(self, now: float) -> None:
-        self._form().confirm_card(now)
-        self.touch(now)
-        self._changed()
-
-    def set_answer(self, name: str, value: str, now: float) -> None:
-        """One keystroke's worth of answer; the problem (if any) shows at once."""
-        self._form().set_answer(name, value, now)
-        self.touch(now)
-        self._changed()
-
-    def submit_answers(self, now: float) -> None:
-        self._form().submit_answers(now)
-        self.touch(now)
-        self._changed()
-
-    def print_form(self, now: float) -> None:
-        self._form().print(now)
-        self.touch(now)
-        self._changed()
+        self.acted(now)
 
     def finish(self, now: float) -> None:
         """The "Done" button on a confirmation screen."""
@@ -231,7 +131,9 @@ class KioskController:
     def end_session(self, reason: EndReason) -> None:
         """End the session and wipe what it held; back to the attract screen."""
         session, self.session = self.session, None
-        self.journey = None
+        journey, self.journey = self.journey, None
+        if journey is not None:
+            journey.close()
         if session is not None:
             session.end(reason)
         self.language = self.config.ui.language
@@ -252,20 +154,6 @@ class KioskController:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def _journey_has_own_timeout(self) -> bool:
-        # Confirmation screens return by themselves; printing must not be cut short.
-        if isinstance(self.journey, FormJourney):
-            return self.journey.state in (
-                FormState.PRINTING,
-                FormState.DONE,
-                FormState.NOT_PRINTED,
-            )
-        return self.journey is not None and self.journey.state in (
-            TicketState.PRINTING,
-            TicketState.DONE,
-            TicketState.NOT_PRINTED,
-        )
 
     def _changed(self) -> None:
         for listener in list(self._listeners):

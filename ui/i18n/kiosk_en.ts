@@ -3,22 +3,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="33" />
+        <location filename="../qml/AttractScreen.qml" line="41" />
         <source>Self-service terminal</source>
         <translation>Self-service terminal</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="49" />
+        <location filename="../qml/AttractScreen.qml" line="57" />
         <source>Tap to start</source>
         <translation>Tap to start</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Normal text</source>
         <translation>Normal text</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Large text</source>
         <translation>Large text</translation>
     </message>
@@ -63,6 +63,37 @@
     </message>
 </context>
 <context>
+    <name>TechPanelScreen</name>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="15" />
+        <source>Diagnostics</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="25" />
+        <source>Exit</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="76" />
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+</context>
+<context>
+    <name>TechPinScreen</name>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="35" />
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="45" />
+        <source>Exit</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
     <name>TicketPrintingScreen</name>
     <message>
         <location filename="../qml/TicketPrintingScreen.qml" line="26" />
@@ -85,7 +116,10 @@
     <message numerus="yes">
         <location filename="../qml/TicketResultScreen.qml" line="48" />
         <source>%n people ahead of you</source>
-        <translation><numerusform>%n person ahead of you</numerusform><numerusform>%n people ahead of you</numerusform></translation>
+        <translation>
+            <numerusform>%n person ahead of you</numerusform>
+            <numerusform>%n people ahead of you</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../qml/TicketResultScreen.qml" line="51" />

@@ -3,22 +3,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="33" />
+        <location filename="../qml/AttractScreen.qml" line="41" />
         <source>Self-service terminal</source>
         <translation>政务服务自助终端</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="49" />
+        <location filename="../qml/AttractScreen.qml" line="57" />
         <source>Tap to start</source>
         <translation>点击开始</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Normal text</source>
         <translation>标准字体</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
@@ -63,6 +63,37 @@
     </message>
 </context>
 <context>
+    <name>TechPanelScreen</name>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="15" />
+        <source>Diagnostics</source>
+        <translation>设备诊断</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="25" />
+        <source>Exit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="76" />
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+</context>
+<context>
+    <name>TechPinScreen</name>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="35" />
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="45" />
+        <source>Exit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
     <name>TicketPrintingScreen</name>
     <message>
         <location filename="../qml/TicketPrintingScreen.qml" line="26" />
@@ -85,7 +116,9 @@
     <message numerus="yes">
         <location filename="../qml/TicketResultScreen.qml" line="48" />
         <source>%n people ahead of you</source>
-        <translation><numerusform>您前面还有 %n 人</numerusform></translation>
+        <translation>
+            <numerusform>您前面还有 %n 人</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../qml/TicketResultScreen.qml" line="51" />

@@ -34,7 +34,7 @@ _HINTS = {
 
 class _FormScreen(ScreenViewModel):
     def journey(self) -> FormJourney | None:
-        return self._c.form_journey
+        return self._c.journey_as(FormJourney)
 
     def _title(self) -> str:
         j = self.journey()
@@ -47,23 +47,38 @@ class _FormScreen(ScreenViewModel):
 
     @Slot()
     def back(self) -> None:
-        self._c.back(self.now())
+        """One step back inside the journey; from its first screen, out to the menu."""
+        j = self.journey()
+        if j is not None and j.back(self.now()):
+            self._c.acted(self.now())
+        else:
+            self._c.back(self.now())
 
 
 class FormChooseViewModel(_FormScreen):
     changed = Signal()
 
     def _forms(self) -> list[dict[str, str]]:
+        j = self.journey()
+        if j is None:
+            return []
         return [
-            {"id": fid, "title": self.pick(zh, en), "other": self.pick(en, zh)}
-            for fid, zh, en in self._c.forms()
+            {
+                "id": f.id,
+                "title": self.pick(f.title, f.title_en),
+                "other": self.pick(f.title_en, f.title),
+            }
+            for f in j.forms()
         ]
 
     forms = Property("QVariantList", _forms, notify=changed)
 
     @Slot(str)
     def choose(self, form_id: str) -> None:
-        self._c.choose_form(form_id, self.now())
+        j = self.journey()
+        if j is not None:  # None: a late tap after the journey ended
+            j.choose(form_id, self.now())
+            self._c.acted(self.now())
 
 
 class FormCardViewModel(_FormScreen):
@@ -103,7 +118,10 @@ class FormConfirmViewModel(_FormScreen):
 
     @Slot()
     def confirm(self) -> None:
-        self._c.confirm_card(self.now())
+        j = self.journey()
+        if j is not None and not j.card_problems:
+            j.confirm_card(self.now())
+            self._c.acted(self.now())
 
 
 class FormCompleteViewModel(_FormScreen):
@@ -196,11 +214,17 @@ class FormCompleteViewModel(_FormScreen):
 
     @Slot(str, str)
     def setAnswer(self, name: str, value: str) -> None:
-        self._c.set_answer(name, value, self.now())
+        j = self.journey()
+        if j is not None:
+            j.set_answer(name, value, self.now())
+            self._c.acted(self.now())
 
     @Slot()
     def submit(self) -> None:
-        self._c.submit_answers(self.now())
+        j = self.journey()
+        if j is not None:
+            j.submit_answers(self.now())
+            self._c.acted(self.now())
 
 
 class FormReviewViewModel(_FormScreen):
@@ -226,7 +250,10 @@ class FormReviewViewModel(_FormScreen):
 
     @Slot()
     def print(self) -> None:
-        self._c.print_form(self.now())
+        j = self.journey()
+        if j is not None and j.filled is not None:
+            j.print(self.now())
+            self._c.acted(self.now())
 
 
 class FormResultViewModel(_FormScreen):

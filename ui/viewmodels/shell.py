@@ -9,21 +9,24 @@ from PySide6.QtCore import Property, Signal, Slot
 from kiosk.flows.kiosk import Screen
 from ui.viewmodels.base import ScreenViewModel
 
-SCREEN_FILES = {
+# Screen id (from the core) -> QML file under ui/qml/. A journey's screens are added here.
+SCREEN_FILES: dict[str, str] = {
     Screen.ATTRACT: "AttractScreen.qml",
     Screen.MENU: "MenuScreen.qml",
-    Screen.TICKET_SERVICES: "TicketServicesScreen.qml",
-    Screen.TICKET_PRINTING: "TicketPrintingScreen.qml",
-    Screen.TICKET_DONE: "TicketResultScreen.qml",
-    Screen.TICKET_NOT_PRINTED: "TicketResultScreen.qml",
-    Screen.FORM_CHOOSE: "FormChooseScreen.qml",
-    Screen.FORM_CARD: "FormCardScreen.qml",
-    Screen.FORM_CONFIRM: "FormConfirmScreen.qml",
-    Screen.FORM_COMPLETE: "FormCompleteScreen.qml",
-    Screen.FORM_REVIEW: "FormReviewScreen.qml",
-    Screen.FORM_PRINTING: "FormPrintingScreen.qml",
-    Screen.FORM_DONE: "FormResultScreen.qml",
-    Screen.FORM_NOT_PRINTED: "FormResultScreen.qml",
+    "ticket_services": "TicketServicesScreen.qml",
+    "ticket_printing": "TicketPrintingScreen.qml",
+    "ticket_done": "TicketResultScreen.qml",
+    "ticket_not_printed": "TicketResultScreen.qml",
+    "form_choose": "FormChooseScreen.qml",
+    "form_card": "FormCardScreen.qml",
+    "form_confirm": "FormConfirmScreen.qml",
+    "form_complete": "FormCompleteScreen.qml",
+    "form_review": "FormReviewScreen.qml",
+    "form_printing": "FormPrintingScreen.qml",
+    "form_done": "FormResultScreen.qml",
+    "form_not_printed": "FormResultScreen.qml",
+    "tech_pin": "TechPinScreen.qml",
+    "tech_panel": "TechPanelScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3

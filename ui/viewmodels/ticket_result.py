@@ -18,8 +18,8 @@ class TicketResultViewModel(ScreenViewModel):
     _shown_left = -1
 
     def _result(self) -> TicketResult | None:
-        journey = self._c.journey
-        return journey.result if isinstance(journey, TicketJourney) else None
+        journey = self._c.journey_as(TicketJourney)
+        return journey.result if journey is not None else None
 
     def _number(self) -> str:
         r = self._result()

@@ -1,0 +1,54 @@
+"""Which journeys this terminal offers, wired to its devices (part of the composition root)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kiosk.flows.diagnostics import diagnostics_entry
+from kiosk.flows.form import FormServices, form_entry
+from kiosk.flows.journey import JourneyEntry
+from kiosk.flows.ticket import ticket_entry
+from kiosk.forms.catalog import load_catalog
+from kiosk.forms.desk import FormDesk
+from kiosk.forms.ports import MemoryRecorder, PageHeader, RendererUnavailable, load_renderer
+from kiosk.terminal import Terminal
+from kiosk.tickets.issuer import LocalTicketIssuer
+
+log = logging.getLogger(__name__)
+
+
+def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
+    """The menu, in order. A journey appears only when what it needs exists."""
+    config = terminal.config
+    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
+    entries = [ticket_entry(issuer)]
+    forms = form_services(terminal)
+    if forms is not None:
+        entries.append(form_entry(forms))
+    return [*entries, diagnostics_entry(terminal)]
+
+
+def form_services(terminal: Terminal) -> FormServices | None:
+    """The form journey's parts, or None when no PDF renderer is installed.
+
+    The recorder is in memory until the outbox adapter is wired in (issue 7 note).
+    """
+    try:
+        renderer = load_renderer()
+    except RendererUnavailable as exc:
+        log.warning("form journey not offered: %s", exc)
+        return None
+    t = terminal.config.terminal
+    tz = ZoneInfo(t.timezone)
+    desk = FormDesk(
+        renderer,
+        terminal.form_printer,
+        MemoryRecorder(),
+        PageHeader(t.hall_name, t.hall_name_en, t.id),
+        now=lambda: datetime.now(tz),
+    )
+    return FormServices(
+        load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
+    )
