@@ -1,8 +1,10 @@
 """Citizen identity numbers (GB 11643-1999): 18 characters, the last a check character.
 
-The check character is ISO 7064 MOD 11-2 over the first 17 digits. Residence permits
+The check character is ISO 7064 MOD 11-2 over the first 17 digits (computed by
+:mod:`devices.idcard.id_number`, which the card reader uses too). Residence permits
 for Hong Kong, Macau and Taiwan residents use the region codes 81/82/83, and the 2023
 foreign permanent resident ID card starts with 9; all share the layout and check.
+This module says *what* is wrong, so the citizen gets a precise message.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
+from devices.idcard.id_number import check_digit
+
 #: First two digits: provinces (GB/T 2260) and the residence-permit regions 81/82/83.
 REGIONS = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46}
@@ -28,9 +30,8 @@ class IdNumberProblem(StrEnum):
 
 
 def check_char(first17: str) -> str:
-    """The check character for 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    """The check character for 17 ASCII digits."""
+    return check_digit(first17)
 
 
 def id_number_problem(number: str, today: date) -> IdNumberProblem | None:
