@@ -105,6 +105,7 @@ def bench_journey(runs: int = 8) -> None:
     os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from devices.idcard.sim import SimIdCardReader
+    from kiosk.flows.form import FormJourney
     from kiosk.terminal import build_terminal
     from tests.e2e.qml_helpers import find_item, wait_for
     from tests.support import make_config
@@ -125,7 +126,10 @@ def bench_journey(runs: int = 8) -> None:
             for _ in range(runs):
                 c.start(ui.shell.now())
                 c.open_journey("form", ui.shell.now())
-                c.choose_form("hk_macau_travel", ui.shell.now())
+                journey = c.journey_as(FormJourney)
+                assert journey is not None
+                journey.choose("hk_macau_travel", ui.shell.now())
+                c.acted(ui.shell.now())
                 assert wait_for(lambda w=w: find_item(w, "formCardScreen") is not None)
                 start = time.perf_counter()
                 reader.insert(make_card())
