@@ -12,9 +12,10 @@ from kiosk.flows.journey import JourneyEntry
 from kiosk.flows.ticket import ticket_entry
 from kiosk.forms.catalog import load_catalog
 from kiosk.forms.desk import FormDesk
-from kiosk.forms.ports import MemoryRecorder, PageHeader, RendererUnavailable, load_renderer
+from kiosk.forms.outbox_recorder import OutboxRecorder
+from kiosk.forms.ports import PageHeader, RendererUnavailable, load_renderer
 from kiosk.terminal import Terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
+from kiosk.tickets.service import TicketService, build_allocator
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     """The menu, in order. A journey appears only when what it needs exists."""
     config = terminal.config
-    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
+    issuer = TicketService(config, terminal.ticket_printer, build_allocator(config))
     entries = [ticket_entry(issuer)]
     forms = form_services(terminal)
     if forms is not None:
@@ -33,7 +34,8 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
 def form_services(terminal: Terminal) -> FormServices | None:
     """The form journey's parts, or None when no PDF renderer is installed.
 
-    The recorder is in memory until the outbox adapter is wired in (issue 7 note).
+    Each printed form is queued in the terminal's outbox in the same transaction that
+    records the print (:class:`kiosk.forms.outbox_recorder.OutboxRecorder`).
     """
     try:
         renderer = load_renderer()
@@ -45,7 +47,7 @@ def form_services(terminal: Terminal) -> FormServices | None:
     desk = FormDesk(
         renderer,
         terminal.form_printer,
-        MemoryRecorder(),
+        OutboxRecorder(terminal.outbox),
         PageHeader(t.hall_name, t.hall_name_en, t.id),
         now=lambda: datetime.now(tz),
     )

@@ -35,11 +35,8 @@ def install_font(app: QGuiApplication) -> str:
 
 
 def compiled_translation(language: str) -> Path:
-    """Compile ``ui/i18n/kiosk_<language>.ts`` to a .qm file (cached by content).
-
-    The cache is shared by every checkout on the machine, so it is keyed by the
-    source's hash: a modification-time check let one checkout load another's strings.
-    """
+    """Compile ``ui/i18n/kiosk_<language>.ts`` to a .qm file, cached by the source's hash
+    (two checkouts on one machine must never load each other's translations)."""
     source = I18N_DIR / f"kiosk_{language}.ts"
     cache = Path(tempfile.gettempdir()) / "hall-kiosk-i18n"
     cache.mkdir(exist_ok=True)

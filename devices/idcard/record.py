@@ -37,6 +37,7 @@ class IdDocument:
     valid_from: str | None = None
     valid_to: str | None = None  # ISO date or "long-term"
     id_number_valid: bool | None = None
+    check_digits_valid: bool | None = None  # MRZ-based documents (eMRTD) only
     photo_format: str | None = None
     photo: bytes = field(default=b"")
     # Added for the SAM reader (issue 3); present only where the card has them.

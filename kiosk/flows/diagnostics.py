@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from devices.base import DeviceKind
-from devices.health import Health
+from devices.health import DeviceEvent, Health
 from kiosk.flows.journey import JourneyContext, JourneyEntry
 from kiosk.technician.pin import PinGate, PinResult
 from kiosk.technician.self_test import TestOutcome, run_self_test
@@ -69,6 +69,9 @@ class DiagnosticsJourney:
 
     def prompt_values(self) -> dict[str, str]:
         return {}
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        return False
 
     def close(self) -> None:
         self._tests.clear()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum, auto
 
+from devices.health import DeviceEvent, EventKind
 from devices.idcard.protocol import CardReadError, IdCardReader
 from devices.idcard.record import IdDocument
 from kiosk.flows.journey import JourneyContext, JourneyEntry
@@ -238,6 +239,13 @@ class FormJourney:
         self.machine.fire(FormEvent.BACK, now)
         self._next_read = now + 1.0  # give the citizen time to lift the card
         return True
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        """A card placed on the reader: read it now rather than at the next poll."""
+        if event.kind is EventKind.CARD_INSERTED and self.state is FormState.PLACE_CARD:
+            self._next_read = now
+            self._poll_card(now)
+        return False
 
     def close(self) -> None:
         """Left (finished, cancelled, idle): stop waiting for the reader. A print already

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+from devices.health import DeviceEvent
 from kiosk.config import KioskConfig
 from kiosk.session import Session
 
@@ -52,6 +53,9 @@ class Journey(Protocol):
 
     def prompt_values(self) -> dict[str, str]:
         """Values the spoken prompt of the current screen may use ({number}...)."""
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        """A device event (card placed, paper out...); True if the screen changed."""
 
     def close(self) -> None:
         """The journey is left (finished, cancelled, idle): drop pending work."""

@@ -7,11 +7,13 @@ Pure Python. The UI calls the verbs (``start``, ``open_journey``, ``touch``...) 
 from __future__ import annotations
 
 import logging
+import queue
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import TypeVar
 
+from devices.health import DeviceEvent
 from kiosk.config import KioskConfig
 from kiosk.flows.journey import Journey, JourneyContext, JourneyEntry
 from kiosk.session import EndReason, Session
@@ -31,8 +33,15 @@ class Screen(StrEnum):
 class KioskController:
     """Owns the citizen session and the current journey; decides every next screen."""
 
-    def __init__(self, config: KioskConfig, entries: Sequence[JourneyEntry], now: float) -> None:
+    def __init__(
+        self,
+        config: KioskConfig,
+        entries: Sequence[JourneyEntry],
+        now: float,
+        events: queue.SimpleQueue[DeviceEvent] | None = None,
+    ) -> None:
         self.config = config
+        self._events = events
         self.entries = {entry.name: entry for entry in entries}
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="journey-io")
         self.session: Session | None = None
@@ -142,6 +151,7 @@ class KioskController:
 
     # -- time --------------------------------------------------------------
     def tick(self, now: float) -> None:
+        self._dispatch_events(now)
         if self.journey is not None and self.journey.tick(now):
             if self.journey.finished:
                 self.end_session(EndReason.FINISHED)
@@ -154,6 +164,17 @@ class KioskController:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _dispatch_events(self, now: float) -> None:
+        """Device events arrive from driver threads; journeys hear them on this thread."""
+        while self._events is not None:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return
+            if self.journey is not None and self.journey.on_device_event(event, now):
+                self.touch(now)  # placing a card is the citizen acting
+                self._changed()
 
     def _changed(self) -> None:
         for listener in list(self._listeners):

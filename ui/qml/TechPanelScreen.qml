@@ -35,7 +35,7 @@ Item {
             model: techPanel.rows
             delegate: Rectangle {
                 width: parent.width
-                height: 150
+                height: 150 * Math.min(root.s, 1.2)
                 radius: 16
                 color: "white"
                 border.width: 3
