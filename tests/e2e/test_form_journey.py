@@ -202,9 +202,12 @@ def test_paper_out_still_gives_the_receipt(kiosk_ui: KioskUi) -> None:
     assert text_of(w, "formMessage") == "缺纸，请联系工作人员 / Out of paper, please ask staff"
     receipt = text_of(w, "formReceipt")
     assert RECEIPT.match(receipt)
-    recorder = journey._services.desk.recorder
-    ((submission, record),) = recorder.records
-    assert submission.receipt == receipt and record.state == "stopped"
+    # The form went into the outbox with its print record, in one transaction.
+    outbox = kiosk_ui.terminal.outbox
+    (item,) = [i for i in outbox.next_batch() if i.kind == "form.enterprise_registration"]
+    assert item.record["receipt"] == receipt
+    (row,) = [r for r in outbox.db["form_prints"].rows if r["receipt"] == receipt]
+    assert row["state"] == "stopped" and row["submission"] == item.key
     assert printer.jobs == []
 
 
