@@ -22,6 +22,8 @@ _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.ID_CARD, "pcsc"): "devices.idcard.pcsc:PcscIdCardReader",
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
+    (DeviceKind.FORM_PRINTER, "cups"): "devices.form_printer.cups:CupsFormPrinter",
+    (DeviceKind.FORM_PRINTER, "pdf"): "devices.form_printer.pdf_folder:PdfFolderPrinter",
     (DeviceKind.TICKET_PRINTER, "escpos+tcp"): "devices.ticket_printer.driver:open_tcp",
     (DeviceKind.TICKET_PRINTER, "escpos+serial"): "devices.ticket_printer.driver:open_serial",
     (DeviceKind.TICKET_PRINTER, "escpos+usb"): "devices.ticket_printer.usb:open_usb",

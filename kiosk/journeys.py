@@ -2,15 +2,55 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from kiosk.flows.diagnostics import diagnostics_entry
+from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.journey import JourneyEntry
 from kiosk.flows.ticket import ticket_entry
+from kiosk.forms.catalog import load_catalog
+from kiosk.forms.desk import FormDesk
+from kiosk.forms.outbox_recorder import OutboxRecorder
+from kiosk.forms.ports import PageHeader, RendererUnavailable, load_renderer
 from kiosk.terminal import Terminal
 from kiosk.tickets.service import TicketService, build_allocator
+
+log = logging.getLogger(__name__)
 
 
 def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     """The menu, in order. A journey appears only when what it needs exists."""
     config = terminal.config
     issuer = TicketService(config, terminal.ticket_printer, build_allocator(config))
-    return [ticket_entry(issuer), diagnostics_entry(terminal)]
+    entries = [ticket_entry(issuer)]
+    forms = form_services(terminal)
+    if forms is not None:
+        entries.append(form_entry(forms))
+    return [*entries, diagnostics_entry(terminal)]
+
+
+def form_services(terminal: Terminal) -> FormServices | None:
+    """The form journey's parts, or None when no PDF renderer is installed.
+
+    Each printed form is queued in the terminal's outbox in the same transaction that
+    records the print (:class:`kiosk.forms.outbox_recorder.OutboxRecorder`).
+    """
+    try:
+        renderer = load_renderer()
+    except RendererUnavailable as exc:
+        log.warning("form journey not offered: %s", exc)
+        return None
+    t = terminal.config.terminal
+    tz = ZoneInfo(t.timezone)
+    desk = FormDesk(
+        renderer,
+        terminal.form_printer,
+        OutboxRecorder(terminal.outbox),
+        PageHeader(t.hall_name, t.hall_name_en, t.id),
+        now=lambda: datetime.now(tz),
+    )
+    return FormServices(
+        load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
+    )

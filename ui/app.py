@@ -22,6 +22,14 @@ from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
 from ui.viewmodels.attract import AttractViewModel
 from ui.viewmodels.base import Clock, ScreenViewModel
+from ui.viewmodels.form_screens import (
+    FormCardViewModel,
+    FormChooseViewModel,
+    FormCompleteViewModel,
+    FormConfirmViewModel,
+    FormResultViewModel,
+    FormReviewViewModel,
+)
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.shell import ShellViewModel
 from ui.viewmodels.tech_panel import TechPanelViewModel
@@ -52,6 +60,8 @@ def application() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
         ensure_platform()
+        # The on-screen keyboard (QtVirtualKeyboard) must be chosen before the app exists.
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
         app = QGuiApplication(["hall-kiosk"])
         install_font(app)
     assert isinstance(app, QGuiApplication)
@@ -86,6 +96,12 @@ class KioskUi:
             "menu": MenuViewModel(c, clock),
             "ticketServices": TicketServicesViewModel(c, clock),
             "ticketResult": TicketResultViewModel(c, clock),
+            "formChoose": FormChooseViewModel(c, clock),
+            "formCard": FormCardViewModel(c, clock),
+            "formConfirm": FormConfirmViewModel(c, clock),
+            "formComplete": FormCompleteViewModel(c, clock),
+            "formReview": FormReviewViewModel(c, clock),
+            "formResult": FormResultViewModel(c, clock),
             "techPin": TechPinViewModel(c, clock),
             "techPanel": TechPanelViewModel(c, clock),
         }

@@ -14,10 +14,13 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from devices.base import DeviceKind
+from devices.form_printer.sim import SimFormPrinter
+from devices.idcard.sim import SimIdCardReader, sample_card
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
 from kiosk.flows.diagnostics import DiagnosticsJourney
+from kiosk.flows.form import FormJourney
 from kiosk.flows.kiosk import KioskController
 from kiosk.flows.ticket import TicketJourney, TicketResult
 from kiosk.technician.pin import hash_pin
@@ -84,6 +87,72 @@ def ticket_result(c: KioskController) -> TicketResult | None:
     return journey.result if journey is not None else None
 
 
+_FORM_ANSWERS = {
+    "mobile": "13800001234",
+    "current_address": "武汉市江汉区新华路1号2栋301",
+    "emergency_name": "李四",
+    "emergency_phone": "027-87654321",
+    "permit_action": "first",
+    "destination": "hk",
+    "endorsement": "tourism",
+    "trips": "1",
+    "had_permit": "no",
+}
+
+
+def _form_tour(
+    ui: KioskUi,
+    c: KioskController,
+    clock: ManualClock,
+    language: str,
+    large: bool,
+    shot: Callable[[str], None],
+) -> None:
+    """The form journey's screens (issue 7), on the simulated reader and printer."""
+    reader, printer = ui.terminal.id_card, ui.terminal.form_printer
+    if not isinstance(reader, SimIdCardReader) or "form" not in c.entries:
+        return
+    for paper_out in (False, True):
+        c.set_language(language, clock())
+        c.set_large_text(large, clock())
+        c.start(clock())
+        c.open_journey("form", clock())
+        journey = c.journey_as(FormJourney)
+        assert journey is not None
+        if not paper_out:
+            shot("10-form-choose")
+        journey.choose("hk_macau_travel", clock())
+        c.acted(clock())
+        reader.remove()
+        if not paper_out:
+            shot("11-form-card")
+        card = sample_card()  # the fictional card; its number passes GB 11643
+        reader.insert(card)
+        # The reader is polled on the core's clock, which only moves when the tour says.
+        settle(ui, lambda j=journey: clock.advance(0.5) or j.card is not None)  # type: ignore[misc]
+        if not paper_out:
+            shot("12-form-confirm")
+        journey.confirm_card(clock())
+        for name, value in _FORM_ANSWERS.items():
+            journey.set_answer(name, value, clock())
+        c.acted(clock())
+        if not paper_out:
+            shot("13-form-complete")
+        journey.submit_answers(clock())
+        c.acted(clock())
+        if not paper_out:
+            shot("14-form-review")
+        if paper_out and isinstance(printer, SimFormPrinter):
+            printer.paper_out()
+        journey.print(clock())
+        c.acted(clock())
+        settle(ui, lambda j=journey: j.receipt != "", timeout_s=15)  # type: ignore[misc]
+        shot("16-form-not-printed" if paper_out else "15-form-done")
+        if isinstance(printer, SimFormPrinter):
+            printer.recover()
+        c.finish(clock())
+
+
 def render_tour(config: KioskConfig, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -147,6 +216,7 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     settle(ui, lambda d=diag: not d.idle_exempt)  # type: ignore[misc]
                     shot("09-technician-panel")
                     c.cancel(clock())
+                    _form_tour(ui, c, clock, language, large, shot)
         finally:
             ui.close()
     return written

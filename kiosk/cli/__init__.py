@@ -25,6 +25,7 @@ COMMANDS = (
     "kiosk.cli.ticket",
     "kiosk.cli.technician",
     "kiosk.cli.idcard",
+    "kiosk.cli.form",
     "kiosk.cli.mrz",
     "kiosk.cli.outbox",
 )

@@ -13,9 +13,12 @@ from ui.tour import render_tour
 def test_tour_renders_every_screen(qapp: object, config: KioskConfig, tmp_path: Path) -> None:
     written = render_tour(config, tmp_path / "tour")
     names = {p.name for p in written}
-    assert len(written) == 36
+    assert len(written) == 36 + 7 * 4  # + the form journey's screens (issue 7)
     for screen in (
         "01-attract",
+        "12-form-confirm",
+        "15-form-done",
+        "16-form-not-printed",
         "03-ticket-services",
         "05-ticket-done",
         "07-idle-warning",

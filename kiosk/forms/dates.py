@@ -1,0 +1,58 @@
+"""Date bounds in form definitions: an ISO date, or ``today`` shifted by days/months/years."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+_RELATIVE = re.compile(r"^today(?:([+-])(\d{1,4})([dmy]))?$")
+
+
+class DateBoundError(ValueError):
+    """A ``min_date``/``max_date`` that is neither ISO nor ``today±N(d|m|y)``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"{text!r} is not a date bound (use YYYY-MM-DD, today, today-18y, today+30d, today+6m)"
+        )
+        self.text = text
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the end of a shorter month."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def resolve_bound(text: str, today: date) -> date:
+    """Turn a bound from a definition into a date, relative to ``today``."""
+    match = _RELATIVE.match(text)
+    if match:
+        sign, amount, unit = match.groups()
+        if sign is None:
+            return today
+        n = int(amount) * (1 if sign == "+" else -1)
+        try:
+            if unit == "d":
+                return date.fromordinal(today.toordinal() + n)
+            return add_months(today, n * (12 if unit == "y" else 1))
+        except (OverflowError, ValueError):
+            raise DateBoundError(text) from None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _bad(text)
+    except ValueError:
+        raise DateBoundError(text) from None
+
+
+def _bad(text: str) -> date:
+    raise DateBoundError(text)
+
+
+def check_bound(text: str) -> None:
+    """Raise DateBoundError if ``text`` cannot be resolved (checked at load)."""
+    resolve_bound(text, date(2000, 1, 1))

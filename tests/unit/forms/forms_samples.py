@@ -1,0 +1,61 @@
+"""Sample data for the forms tests: a card whose ID number is valid, good answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from devices.idcard.record import CardType, IdDocument
+
+TODAY = date(2026, 11, 27)
+
+#: Complete, valid typed answers for each built-in form (card fields come from the card).
+GOOD_ANSWERS: dict[str, dict[str, str]] = {
+    "hk_macau_travel": {
+        "mobile": "13800001234",
+        "current_address": "武汉市江汉区新华路1号2栋301",
+        "emergency_name": "李四",
+        "emergency_phone": "027-87654321",
+        "permit_action": "first",
+        "destination": "hk",
+        "endorsement": "tourism",
+        "trips": "1",
+        "departure_date": "2027-02-01",
+        "had_permit": "no",
+    },
+    "residence_permit": {
+        "residence_address": "武汉市洪山区珞喻路100号3栋502室",
+        "living_since": "2024-03-01",
+        "basis": "work",
+        "employer": "武汉某某科技有限公司",
+        "housing": "rent",
+        "mobile": "13912345678",
+        "with_children": "yes",
+        "children_count": "2",
+    },
+    "enterprise_registration": {
+        "rep_mobile": "13700001111",
+        "enterprise_name": "武汉市民之家示范科技有限公司",
+        "enterprise_type": "llc",
+        "capital": "50",
+        "registered_address": "武汉市江汉区市民之家路1号A座",
+        "business_scope": "软件开发、信息技术咨询服务",
+        "foreign_investment": "no",
+    },
+}
+
+
+def make_card() -> IdDocument:
+    """A fictional resident card; 420103199003070017 has a valid GB 11643 check digit."""
+    return IdDocument(
+        card_type=CardType.RESIDENT_ID,
+        name="张小明",
+        sex="M",
+        ethnicity="汉",
+        birth_date="1990-03-07",
+        address="湖北省武汉市江汉区市民之家路1号",
+        id_number="420103199003070017",
+        issuer="武汉市公安局江汉分局",
+        valid_from="2020-01-01",
+        valid_to="2040-01-01",
+        id_number_valid=True,
+    )

@@ -1,0 +1,43 @@
+import QtQuick
+
+// Form journey, step 1: which form does the citizen need?
+Item {
+    objectName: "formChooseScreen"
+    Header {
+        id: header
+        anchors.top: parent.top; anchors.left: parent.left; anchors.right: parent.right
+        showBack: true
+        onBack: formChoose.back()
+    }
+    Text {
+        id: title
+        anchors.top: header.bottom; anchors.topMargin: 48
+        anchors.horizontalCenter: parent.horizontalCenter
+        text: qsTr("Choose a form")
+        color: root.ink; font.pixelSize: 60 * root.s; font.bold: true
+    }
+    Column {
+        anchors.top: title.bottom; anchors.topMargin: 48
+        anchors.horizontalCenter: parent.horizontalCenter
+        spacing: 32
+        Repeater {
+            model: formChoose.forms
+            delegate: Rectangle {
+                objectName: "form_" + modelData.id
+                width: 1400; height: 180 * Math.min(root.s, 1.2)
+                radius: 24
+                color: tap.pressed ? "#dbe6f3" : "white"
+                border.color: "#c5cfdb"; border.width: 3
+                Column {
+                    anchors.left: parent.left; anchors.leftMargin: 48
+                    anchors.right: parent.right; anchors.rightMargin: 48
+                    anchors.verticalCenter: parent.verticalCenter
+                    spacing: 10
+                    Text { width: parent.width; wrapMode: Text.WordWrap; text: modelData.title; color: root.ink; font.pixelSize: 50 * root.s; font.bold: true }
+                    Text { width: parent.width; wrapMode: Text.WordWrap; text: modelData.other; color: root.muted; font.pixelSize: 28 * root.s }
+                }
+                MouseArea { id: tap; anchors.fill: parent; onClicked: formChoose.choose(modelData.id) }
+            }
+        }
+    }
+}

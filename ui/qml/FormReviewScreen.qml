@@ -1,0 +1,47 @@
+import QtQuick
+
+// Form journey, step 5: the whole form once more before it prints.
+Item {
+    objectName: "formReviewScreen"
+    Header {
+        id: header
+        anchors.top: parent.top; anchors.left: parent.left; anchors.right: parent.right
+        showBack: true
+        onBack: formReview.back()
+    }
+    Flickable {
+        anchors.top: header.bottom; anchors.topMargin: 24
+        anchors.left: parent.left; anchors.right: parent.right
+        anchors.bottom: printButton.top; anchors.bottomMargin: 24
+        contentHeight: rows.implicitHeight
+        clip: true
+        Column {
+            id: rows
+            x: (parent.width - width) / 2
+            width: 1400
+            spacing: 10
+            Text { width: parent.width; wrapMode: Text.WordWrap; text: formReview.title; color: root.ink; font.pixelSize: 50 * root.s; font.bold: true }
+            Text { text: qsTr("Please check the form before it is printed"); color: root.muted; font.pixelSize: 32 * root.s }
+            Repeater {
+                model: formReview.rows
+                delegate: Rectangle {
+                    width: rows.width; height: Math.max(64, v.implicitHeight + 20, l.implicitHeight + 20)
+                    color: modelData.fromCard ? "#f4f6f0" : "white"
+                    border.color: "#dde3ea"; border.width: 1
+                    Text { id: l; anchors.left: parent.left; anchors.leftMargin: 20; anchors.verticalCenter: parent.verticalCenter; width: 420; wrapMode: Text.WordWrap; text: modelData.label; color: root.muted; font.pixelSize: 30 * root.s }
+                    Text { id: v; anchors.left: parent.left; anchors.leftMargin: 460; anchors.right: parent.right; anchors.rightMargin: 20; anchors.verticalCenter: parent.verticalCenter; wrapMode: Text.WordWrap; text: modelData.value; color: root.ink; font.pixelSize: 34 * root.s }
+                }
+            }
+        }
+    }
+    KButton {
+        id: printButton
+        objectName: "printButton"
+        anchors.bottom: parent.bottom; anchors.bottomMargin: 40
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: 720
+        fill: root.primary
+        text: qsTr("Print the form")
+        onTapped: formReview.print()
+    }
+}

@@ -1,0 +1,1 @@
+"""Qt renderers the core reaches through entry points (``hall_kiosk.renderers``)."""

@@ -1,0 +1,46 @@
+"""The one font that survives a round trip through Qt's PDF writer.
+
+With Noto CJK, Qt's PDF writer maps some glyphs to the wrong Unicode (民 comes out
+as a radical), so ``pdftotext`` and copy-paste read wrong. WenQuanYi Micro Hei
+extracts correctly. The family is set explicitly everywhere: left to fontconfig,
+Qt would pick Noto's Japanese variants.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+WQY_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FAMILY = "WenQuanYi Micro Hei"
+
+_app: QGuiApplication | None = None
+_family: str | None = None
+
+
+class FontMissing(RuntimeError):
+    """The PDF font is not installed (Debian: fonts-wqy-microhei)."""
+
+
+def ensure_gui() -> None:
+    """Fonts need a QGuiApplication; the CLI has none, so make an offscreen one."""
+    global _app
+    if QGuiApplication.instance() is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _app = QGuiApplication([])
+
+
+def pdf_family() -> str:
+    """Register WenQuanYi Micro Hei once and return its family name."""
+    global _family
+    if _family is None:
+        ensure_gui()
+        if not WQY_PATH.exists():
+            raise FontMissing(f"{WQY_PATH} not found: install fonts-wqy-microhei")
+        font_id = QFontDatabase.addApplicationFont(str(WQY_PATH))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        _family = FAMILY if FAMILY in families else (families[0] if families else FAMILY)
+    return _family
