@@ -27,7 +27,6 @@ from kiosk.forms.filled import FilledForm
 from kiosk.forms.model import FieldDef, FieldType, Section
 from kiosk.forms.ports import PageHeader
 from ui.render.fonts import pdf_family
-from ui.render.refguard import keep_none_alive
 
 DPI = 300
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -400,8 +399,7 @@ class QtFormRenderer:
     """The ``qt`` renderer: registered in setup.cfg under ``hall_kiosk.renderers``."""
 
     def render_pdf(self, filled: FilledForm, header: PageHeader) -> bytes:
-        with keep_none_alive():
-            return self._render(filled, header)
+        return self._render(filled, header)
 
     def _render(self, filled: FilledForm, header: PageHeader) -> bytes:
         fonts = _Fonts(pdf_family())
