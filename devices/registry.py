@@ -19,6 +19,8 @@ Factory = Callable[[DeviceUri, str], Device]
 _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.ID_CARD, "sim"): "devices.idcard.sim:SimIdCardReader",
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
+    (DeviceKind.CAMERA, "v4l2"): "devices.camera.capture:V4l2Camera",
+    (DeviceKind.CAMERA, "file"): "devices.camera.capture:FileCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
     (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
 }

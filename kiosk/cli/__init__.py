@@ -22,6 +22,7 @@ COMMANDS = (
     "kiosk.cli.tour",
     "kiosk.cli.doctor",
     "kiosk.cli.ticket",
+    "kiosk.cli.photo",
 )
 
 

@@ -1,0 +1,160 @@
+"""Live guidance at camera rate: a head outline and one instruction at a time.
+
+Only cheap measures run here (face mesh in tracking mode, no segmentation); the still
+pipeline measures everything again on the frame that is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kiosk.photo import geometry
+from kiosk.photo.checks import run_checks
+from kiosk.photo.context import CheckResult, Image, PhotoContext
+from kiosk.photo.face import FaceAnalyser
+from kiosk.photo.outline import HeadOutline, outline_for
+from kiosk.photo.specs import PhotoSpec
+
+LIVE_CHECKS = (
+    "face_count",
+    "head_size",
+    "resolution",
+    "framing",
+    "centred",
+    "pose",
+    "eyes_open",
+    "mouth_closed",
+    "glare",
+    "exposure",
+    "illumination",
+    "sharpness",
+)
+
+
+@dataclass(frozen=True)
+class Instruction:
+    zh: str
+    en: str
+
+
+INSTRUCTIONS: dict[str, Instruction] = {
+    "no_face": Instruction("请站到镜头前", "Please stand in front of the camera"),
+    "many_faces": Instruction("画面中只能有一个人", "Only one person in the picture, please"),
+    "closer": Instruction("请靠近一点", "Move a little closer"),
+    "back": Instruction("请后退一点", "Step back a little"),
+    "left": Instruction("请向左移一点", "Move a little to your left"),
+    "right": Instruction("请向右移一点", "Move a little to your right"),
+    "raise": Instruction("请把头抬高一点", "Raise your head a little"),
+    "lower": Instruction("请把头放低一点", "Lower your head a little"),
+    "yaw": Instruction("请正对镜头", "Face the camera directly"),
+    "pitch": Instruction("请平视镜头", "Keep your chin level"),
+    "roll": Instruction("请把头摆正", "Keep your head straight"),
+    "eyes": Instruction("请睁开眼睛", "Please open your eyes"),
+    "mouth": Instruction("请保持嘴巴闭合", "Please keep your mouth closed"),
+    "glare": Instruction("请调整眼镜，避免反光", "Tilt your glasses to avoid glare"),
+    "dark": Instruction("光线太暗，请联系工作人员", "Too dark: please ask staff"),
+    "bright": Instruction("光线太亮，请联系工作人员", "Too bright: please ask staff"),
+    "uneven": Instruction("面部光线不均匀，请正对灯光", "Uneven light: face the lamp"),
+    "still": Instruction("请保持不动", "Please hold still"),
+    "good": Instruction("很好，请保持不动", "Good, hold still"),
+}
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the preview shows for one frame: one instruction, the outline, the checks."""
+
+    instruction_zh: str
+    instruction_en: str
+    head_outline: HeadOutline
+    checks: list[CheckResult] = field(default_factory=list)
+    ready: bool = False  # every live check passed: capture may start
+    key: str = "no_face"  # which instruction (for voice: speak only when it changes)
+    millis: float = 0.0
+
+
+def _instruction_key(ctx: PhotoContext, failed: CheckResult) -> str:
+    name, value = failed.name, failed.value
+    if name == "face_count":
+        return "no_face" if ctx.faces_found == 0 else "many_faces"
+    if name in ("head_size", "resolution"):
+        return "closer" if name == "resolution" or value < 1 else "back"
+    if name == "framing":
+        return "back"
+    if name == "centred":
+        # Face on the image's left = the citizen's right: they move to their left.
+        return "left" if value < 0 else "right"
+    if name == "centred_vertical":
+        return "raise" if value > 0 else "lower"
+    if name.startswith("pose_"):
+        return name.removeprefix("pose_")
+    return {
+        "eyes_open": "eyes",
+        "mouth_closed": "mouth",
+        "glare": "glare",
+        "exposure_mean": "dark" if value < 128 else "bright",
+        "underexposed": "dark",
+        "overexposed": "bright",
+        "illumination": "uneven",
+        "sharpness": "still",
+    }.get(name, "still")
+
+
+class LiveAnalyser:
+    """``analyse_live(frame) -> Guidance`` for one camera stream (one thread)."""
+
+    def __init__(self, spec: PhotoSpec) -> None:
+        self.spec = spec
+        self._faces = FaceAnalyser(live=True, max_faces=2)
+
+    def analyse(self, frame: Image) -> tuple[Guidance, PhotoContext]:
+        start = time.perf_counter()
+        h, w = frame.shape[:2]
+        ctx = PhotoContext(image=frame, spec=self.spec, live=True)
+        meshes = self._faces.meshes(frame)
+        ctx.faces_found = len(meshes)
+        if len(meshes) == 1:
+            ctx.face = meshes[0]
+            ctx.head = geometry.measure_head(ctx.face, None)
+            crop, ctx.scale = geometry.plan_crop(ctx.head, self.spec, (w, h))
+            ctx.transform = crop
+            size = (self.spec.width_px, self.spec.height_px)
+            crown_out = crop[1, 1] * ctx.head.crown_y + crop[1, 2]
+            ctx.outside_fraction = geometry.outside_fraction(crop, size, (w, h), crown_out)
+        ctx.checks = run_checks(ctx, LIVE_CHECKS)
+        failed = next((c for c in ctx.checks if not c.passed), None)
+        key = "good" if failed is None else _instruction_key(ctx, failed)
+        text = INSTRUCTIONS[key]
+        guidance = Guidance(
+            instruction_zh=text.zh,
+            instruction_en=text.en,
+            head_outline=outline_for(w, h),
+            checks=ctx.checks,
+            ready=failed is None,
+            key=key,
+            millis=(time.perf_counter() - start) * 1000,
+        )
+        return guidance, ctx
+
+    def analyse_live(self, frame: Image) -> Guidance:
+        """Guidance for one preview frame (BGR)."""
+        return self.analyse(frame)[0]
+
+    def best_frame(self, frames: Sequence[Image]) -> Image:
+        """The frame to keep from a burst: most live checks passed, then the sharpest."""
+        if not frames:
+            raise ValueError("no frames captured")
+        best_key: tuple[int, float] | None = None
+        best = frames[0]
+        for frame in frames:
+            _, ctx = self.analyse(frame)
+            sharp = ctx.check("sharpness")
+            key = (sum(c.passed for c in ctx.checks), sharp.value if sharp else 0.0)
+            if best_key is None or key > best_key:
+                best_key, best = key, frame
+        return best
+
+    def close(self) -> None:
+        self._faces.close()
