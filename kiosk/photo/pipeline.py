@@ -111,6 +111,13 @@ class WarpAndMatte:
         size = (ctx.spec.width_px, ctx.spec.height_px)
         cropped = geometry.warp(ctx.image, ctx.transform, size)
         mask = self.models.segmenter.mask(cropped)
+        if ctx.mask is not None:
+            # The source mask saw the whole scene (hats, hair at the frame edge): the
+            # union of both keeps what either found; matting settles the edge.
+            import cv2
+
+            src_mask = cv2.warpAffine(ctx.mask, ctx.transform, size, flags=cv2.INTER_LINEAR)
+            mask = np.maximum(mask, np.asarray(src_mask, np.float32))
         alpha, fg = matte_still(cropped, mask)
         ctx.alpha = alpha
         ctx.output = composite(fg, alpha, ctx.spec.background_bgr(ctx.background))
