@@ -13,6 +13,7 @@ class DeviceKind(StrEnum):
     CAMERA = "camera"
     FORM_PRINTER = "form_printer"
     TICKET_PRINTER = "ticket_printer"
+    VOICE = "voice"
 
 
 @runtime_checkable

@@ -23,6 +23,8 @@ _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.CAMERA, "file"): "devices.camera.capture:FileCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
     (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
+    (DeviceKind.VOICE, "sim"): "devices.voice.sim:SimVoice",
+    (DeviceKind.VOICE, "espeak"): "devices.voice.espeak:EspeakVoice",
 }
 
 

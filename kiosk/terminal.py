@@ -14,6 +14,7 @@ from devices.health import DeviceEvent
 from devices.idcard.protocol import IdCardReader
 from devices.registry import open_device
 from devices.ticket_printer.protocol import TicketPrinter
+from devices.voice.protocol import Voice
 from kiosk.config import KioskConfig
 from kiosk.tickets.numbers import LocalNumberStore
 
@@ -45,6 +46,10 @@ class Terminal:
     def form_printer(self) -> FormPrinter:
         return cast(FormPrinter, self.devices[DeviceKind.FORM_PRINTER])
 
+    @property
+    def voice(self) -> Voice:
+        return cast(Voice, self.devices[DeviceKind.VOICE])
+
     def post_event(self, event: DeviceEvent) -> None:
         """Thread-safe: drivers call this from their own threads."""
         log.info("device %s: %s", event.device, event.kind.value)
@@ -66,6 +71,7 @@ def device_uris(config: KioskConfig) -> dict[DeviceKind, str]:
         DeviceKind.CAMERA: d.camera,
         DeviceKind.FORM_PRINTER: d.form_printer,
         DeviceKind.TICKET_PRINTER: d.ticket_printer,
+        DeviceKind.VOICE: d.voice,
     }
 
 

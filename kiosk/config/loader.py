@@ -41,7 +41,9 @@ def _parse(name: str, text: str) -> Layer:
     try:
         return Layer(name, text, tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # tomllib puts the position only in the message: "(at line 2, column 10)".
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError(name, "<file>", f"not valid TOML: {exc}", line) from None
 
 

@@ -49,6 +49,7 @@ class DevicesConfig(_Strict):
     camera: str = Field(pattern=r"^[a-z0-9+]+://")
     form_printer: str = Field(pattern=r"^[a-z0-9+]+://")
     ticket_printer: str = Field(pattern=r"^[a-z0-9+]+://")
+    voice: str = Field(pattern=r"^[a-z0-9+]+://")
 
 
 class TicketConfig(_Strict):

@@ -1,0 +1,1 @@
+"""Spoken prompts: espeak-ng, and a simulator that keeps what it said."""

@@ -1,0 +1,129 @@
+"""The queue-ticket journey: pick a service, the ticket prints, the number is shown.
+
+A failed printer never loses the number: the journey moves to NOT_PRINTED, where
+the number and its QR code are shown large for the citizen to photograph.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum, auto
+from typing import Protocol
+
+from kiosk.flows.machine import Machine, Timeout
+
+log = logging.getLogger(__name__)
+
+
+class TicketState(Enum):
+    CHOOSE_SERVICE = auto()
+    PRINTING = auto()
+    DONE = auto()
+    NOT_PRINTED = auto()
+    FINISHED = auto()
+
+
+class TicketEvent(Enum):
+    SERVICE_CHOSEN = auto()
+    PRINTED = auto()
+    PRINT_FAILED = auto()
+    TIMEOUT = auto()
+    CLOSE = auto()
+
+
+@dataclass(frozen=True)
+class TicketResult:
+    """What the citizen is shown once the number is issued (printed or not)."""
+
+    number: str
+    service_code: str
+    service_name: str
+    service_name_en: str
+    people_ahead: int
+    issued_at: datetime
+    qr_payload: str
+    printed: bool
+    printer_status: str
+
+
+class TicketIssuer(Protocol):
+    def issue(self, service_code: str, now: datetime) -> TicketResult:
+        """Allocate a number and print it; never raises for printer faults."""
+
+
+class TicketJourney:
+    """One citizen taking one ticket. The UI calls ``choose`` and ``tick``."""
+
+    name = "ticket"
+
+    def __init__(
+        self, issuer: TicketIssuer, pool: ThreadPoolExecutor, done_timeout_s: float, now: float
+    ) -> None:
+        self._issuer = issuer
+        self._pool = pool
+        self._pending: Future[TicketResult] | None = None
+        self.result: TicketResult | None = None
+        self.error: str = ""
+        S, E = TicketState, TicketEvent
+        self.machine: Machine[TicketState, TicketEvent] = Machine(
+            "ticket",
+            S.CHOOSE_SERVICE,
+            {
+                (S.CHOOSE_SERVICE, E.SERVICE_CHOSEN): S.PRINTING,
+                (S.PRINTING, E.PRINTED): S.DONE,
+                (S.PRINTING, E.PRINT_FAILED): S.NOT_PRINTED,
+                (S.DONE, E.TIMEOUT): S.FINISHED,
+                (S.DONE, E.CLOSE): S.FINISHED,
+                # Longer: the citizen needs time to photograph the number.
+                (S.NOT_PRINTED, E.TIMEOUT): S.FINISHED,
+                (S.NOT_PRINTED, E.CLOSE): S.FINISHED,
+            },
+            {
+                S.DONE: Timeout(done_timeout_s, E.TIMEOUT),
+                S.NOT_PRINTED: Timeout(done_timeout_s * 2, E.TIMEOUT),
+            },
+            now=now,
+        )
+
+    @property
+    def state(self) -> TicketState:
+        return self.machine.state
+
+    @property
+    def finished(self) -> bool:
+        return self.state is TicketState.FINISHED
+
+    @property
+    def holds_personal_data(self) -> bool:
+        return False  # a queue ticket carries none
+
+    def choose(self, service_code: str, now: float) -> None:
+        self.machine.fire(TicketEvent.SERVICE_CHOSEN, now)
+        issued_at = datetime.now(UTC)
+        self._pending = self._pool.submit(self._issuer.issue, service_code, issued_at)
+
+    def close(self, now: float) -> None:
+        if self.machine.can(TicketEvent.CLOSE):
+            self.machine.fire(TicketEvent.CLOSE, now)
+
+    def tick(self, now: float) -> bool:
+        """Advance on finished I/O or timeouts; returns True if the state changed."""
+        if self._pending is not None and self._pending.done():
+            future, self._pending = self._pending, None
+            try:
+                self.result = future.result()
+            except Exception as exc:  # the number could not even be issued
+                log.exception("ticket could not be issued")
+                self.error = str(exc)
+                self.machine.fire(TicketEvent.PRINT_FAILED, now)
+                return True
+            event = TicketEvent.PRINTED if self.result.printed else TicketEvent.PRINT_FAILED
+            self.machine.fire(event, now)
+            return True
+        return self.machine.tick(now) is not None
+
+    def remaining(self, now: float) -> float | None:
+        return self.machine.remaining(now)

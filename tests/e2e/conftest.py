@@ -1,0 +1,24 @@
+"""A real KioskUi, offscreen, on simulated devices."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from kiosk.config import KioskConfig
+from kiosk.terminal import build_terminal
+
+
+@pytest.fixture
+def kiosk_ui(qapp: object, config: KioskConfig) -> Iterator[object]:
+    from ui.app import KioskUi
+
+    ui = KioskUi(build_terminal(config))
+    ui.window.resize(1920, 1080)
+    ui.window.show()
+    yield ui
+    ui.close()

@@ -1,0 +1,66 @@
+"""Tap through the ticket journey offscreen and read what the printer printed."""
+
+from __future__ import annotations
+
+from devices.ticket_printer.protocol import PrinterFault
+from devices.ticket_printer.sim import SimTicketPrinter
+from tests.e2e.qml_helpers import find_item, tap, text_of, wait_for
+from ui.app import KioskUi
+
+
+def test_citizen_takes_a_ticket(kiosk_ui: KioskUi) -> None:
+    w = kiosk_ui.window
+    printer = kiosk_ui.terminal.ticket_printer
+    assert isinstance(printer, SimTicketPrinter)
+
+    tap(w, "startButton")
+    tap(w, "journey_ticket")
+    tap(w, "service_CRJ")
+    assert wait_for(lambda: text_of(w, "ticketNumber") == "B001")
+
+    # The simulated printer got exactly this ticket.
+    assert [t.number for t in printer.printed] == ["B001"]
+    ticket = printer.printed[0]
+    assert (ticket.service_name, ticket.service_name_en) == ("出入境业务", "Exit and entry")
+    assert ticket.hall_name == "武汉市民之家"
+    # The screen shows the same ticket: headline, people ahead, QR of the same payload.
+    assert text_of(w, "resultHeadline") == "请取走您的排队票"
+    assert text_of(w, "peopleAhead") == "您前面还有 0 人"
+    qr = find_item(w, "ticketQr")
+    assert qr is not None and "B001" in str(qr.property("source").toString())
+
+    tap(w, "doneButton")
+    assert wait_for(lambda: find_item(w, "attractScreen") is not None)
+    assert kiosk_ui.controller.session is None
+
+
+def test_english_and_paper_out(kiosk_ui: KioskUi) -> None:
+    w = kiosk_ui.window
+    printer = kiosk_ui.terminal.ticket_printer
+    assert isinstance(printer, SimTicketPrinter)
+    printer.inject(PrinterFault.PAPER_OUT)
+
+    tap(w, "languageButton")
+    tap(w, "startButton")
+    tap(w, "journey_ticket")
+    tap(w, "service_HUJI")
+    assert wait_for(lambda: text_of(w, "ticketNumber") == "A001")
+    assert text_of(w, "resultHeadline") == "The printer is not working, but your number is valid"
+    assert printer.printed == []
+
+    tap(w, "exitButton")
+    assert wait_for(lambda: find_item(w, "attractScreen") is not None)
+    # The next citizen starts in Chinese again.
+    assert kiosk_ui.controller.language == "zh_CN"
+
+
+def test_still_there_overlay_appears_and_is_dismissed(kiosk_ui: KioskUi) -> None:
+    w = kiosk_ui.window
+    c = kiosk_ui.controller
+    tap(w, "startButton")
+    # Pretend the citizen walked away: the last touch was long ago.
+    c.touch(c._last_touch - c.config.ui.idle_timeout_s - 1)
+    assert wait_for(lambda: find_item(w, "idleOverlay") is not None)
+    tap(w, "stillHereButton")
+    assert wait_for(lambda: find_item(w, "idleOverlay") is None)
+    assert find_item(w, "menuScreen") is not None

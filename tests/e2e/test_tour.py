@@ -1,0 +1,29 @@
+"""``kiosk tour`` renders every screen, both languages, both text sizes, with real pixels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from kiosk.config import KioskConfig
+from ui.tour import render_tour
+
+
+def test_tour_renders_every_screen(qapp: object, config: KioskConfig, tmp_path: Path) -> None:
+    written = render_tour(config, tmp_path / "tour")
+    names = {p.name for p in written}
+    assert len(written) == 28
+    for screen in ("01-attract", "03-ticket-services", "05-ticket-done", "07-idle-warning"):
+        for variant in ("zh_CN", "en", "zh_CN-large", "en-large"):
+            assert f"{screen}-{variant}.png" in names
+    for path in written:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1920, 1080), path.name
+        # Not a blank frame: several distinct colours (text, buttons).
+        colours = {image.pixel(x, y) for x in range(0, 1920, 37) for y in range(0, 1080, 29)}
+        assert len(colours) > 3, path.name
+    # The language really changes what is drawn.
+    zh = QImage(str(tmp_path / "tour" / "03-ticket-services-zh_CN.png"))
+    en = QImage(str(tmp_path / "tour" / "03-ticket-services-en.png"))
+    assert zh != en

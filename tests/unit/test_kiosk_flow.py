@@ -1,0 +1,135 @@
+"""The top-level flow: session, menu, the ticket journey, faults and the idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+from devices.idcard.sim import sample_card
+from devices.ticket_printer.protocol import PrinterFault
+from devices.ticket_printer.sim import SimTicketPrinter
+from kiosk.config import KioskConfig
+from kiosk.flows.kiosk import KioskController, Screen
+from kiosk.session import EndReason
+from kiosk.terminal import Terminal, build_terminal
+from kiosk.tickets.issuer import LocalTicketIssuer
+from tests.support import ManualClock
+
+
+def controller_for(config: KioskConfig, clock: ManualClock) -> tuple[KioskController, Terminal]:
+    terminal = build_terminal(config)
+    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
+    return KioskController(config, issuer, clock()), terminal
+
+
+def wait_for_result(c: KioskController, clock: ManualClock) -> None:
+    deadline = time.monotonic() + 5
+    while c.screen is Screen.TICKET_PRINTING and time.monotonic() < deadline:
+        c.tick(clock())
+        time.sleep(0.01)
+
+
+def test_ticket_journey_prints_and_returns_to_start(
+    config: KioskConfig, clock: ManualClock
+) -> None:
+    c, terminal = controller_for(config, clock)
+    assert c.screen is Screen.ATTRACT
+    c.start(clock())
+    assert c.screen is Screen.MENU
+    assert c.journeys() == ["ticket"]
+    c.open_journey("ticket", clock())
+    assert c.screen is Screen.TICKET_SERVICES
+    c.choose_service("CRJ", clock())
+    assert c.screen is Screen.TICKET_PRINTING
+    wait_for_result(c, clock)
+    assert c.screen is Screen.TICKET_DONE
+    assert c.journey is not None and c.journey.result is not None
+    assert c.journey.result.number == "B001"
+    printer = terminal.ticket_printer
+    assert isinstance(printer, SimTicketPrinter)
+    assert [t.number for t in printer.printed] == ["B001"]
+    assert printer.printed[0].service_name == "出入境业务"
+    assert printer.printed[0].qr_payload.split("|")[2] == "B001"
+    # The confirmation goes back to the start by itself.
+    clock.advance(config.ui.done_timeout_s + 0.1)
+    c.tick(clock())
+    assert c.screen is Screen.ATTRACT
+    assert c.session is None
+
+
+def test_paper_out_still_issues_the_number_and_shows_it(
+    config: KioskConfig, clock: ManualClock
+) -> None:
+    c, terminal = controller_for(config, clock)
+    printer = terminal.ticket_printer
+    assert isinstance(printer, SimTicketPrinter)
+    printer.inject(PrinterFault.PAPER_OUT)
+    c.open_journey("ticket", clock())
+    c.choose_service("HUJI", clock())
+    wait_for_result(c, clock)
+    assert c.screen is Screen.TICKET_NOT_PRINTED
+    assert c.journey is not None and c.journey.result is not None
+    assert c.journey.result.number == "A001"
+    assert not c.journey.result.printed
+    assert printer.health().state == "fault"
+    # Printer back: the next citizen gets the next number, printed; nothing was burned.
+    printer.inject(None)
+    c.finish(clock())
+    c.open_journey("ticket", clock())
+    c.choose_service("HUJI", clock())
+    wait_for_result(c, clock)
+    assert c.screen is Screen.TICKET_DONE
+    assert [t.number for t in printer.printed] == ["A002"]
+
+
+def test_idle_countdown_then_session_ends_and_is_wiped(
+    config: KioskConfig, clock: ManualClock
+) -> None:
+    c, _ = controller_for(config, clock)
+    c.start(clock())
+    session = c.session
+    assert session is not None
+    card = sample_card()
+    secret = bytearray(b"face-bytes")
+    session.put("id_card", card)
+    session.put("photo", secret)
+    c.open_journey("ticket", clock())
+
+    clock.advance(config.ui.idle_timeout_s - 1)
+    c.tick(clock())
+    assert c.idle_countdown(clock()) is None  # not yet
+
+    clock.advance(2)
+    c.tick(clock())
+    left = c.idle_countdown(clock())
+    assert left is not None and 0 < left <= config.ui.idle_warning_s
+
+    c.touch(clock())  # "I'm still here"
+    assert c.idle_countdown(clock()) is None
+    assert c.screen is Screen.TICKET_SERVICES
+
+    clock.advance(config.ui.idle_timeout_s + config.ui.idle_warning_s + 0.5)
+    c.tick(clock())
+    assert c.screen is Screen.ATTRACT
+    assert session.ended is EndReason.IDLE
+    assert session.keys() == []
+    assert card.name is None and card.id_number is None
+    assert secret == bytearray(len(secret))  # zeroed in place
+
+
+def test_language_and_text_size_reset_for_the_next_citizen(
+    config: KioskConfig, clock: ManualClock
+) -> None:
+    c, _ = controller_for(config, clock)
+    c.set_language("en", clock())
+    c.set_large_text(True, clock())
+    c.start(clock())
+    assert c.session is not None and c.session.language == "en"
+    c.cancel(clock())
+    assert (c.language, c.large_text) == ("zh_CN", False)
+
+
+def test_back_from_services_returns_to_menu(config: KioskConfig, clock: ManualClock) -> None:
+    c, _ = controller_for(config, clock)
+    c.open_journey("ticket", clock())
+    c.back(clock())
+    assert c.screen is Screen.MENU

@@ -1,0 +1,156 @@
+"""Builds the Qt application around a KioskController and shows it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickWindow
+
+from kiosk.config import KioskConfig
+from kiosk.flows.kiosk import KioskController
+from kiosk.terminal import Terminal, build_terminal
+from kiosk.tickets.issuer import LocalTicketIssuer
+from kiosk.voice import VoicePrompts
+from ui.qr import QrImageProvider
+from ui.resources import QML_DIR, Translations, install_font
+from ui.viewmodels.attract import AttractViewModel
+from ui.viewmodels.base import Clock, ScreenViewModel
+from ui.viewmodels.menu import MenuViewModel
+from ui.viewmodels.shell import ShellViewModel
+from ui.viewmodels.ticket_result import TicketResultViewModel
+from ui.viewmodels.ticket_services import TicketServicesViewModel
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 100
+_TOUCH_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+}
+
+
+def ensure_platform() -> None:
+    """Without a display, render offscreen rather than fail (CI, SSH, a headless demo)."""
+    if not os.environ.get("QT_QPA_PLATFORM") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        log.warning("no display found: running offscreen (set DISPLAY to see the kiosk)")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def application() -> QGuiApplication:
+    app = QGuiApplication.instance()
+    if app is None:
+        ensure_platform()
+        app = QGuiApplication(["hall-kiosk"])
+        install_font(app)
+    assert isinstance(app, QGuiApplication)
+    return app
+
+
+class _TouchWatcher(QObject):
+    """Any press anywhere resets the idle countdown."""
+
+    def __init__(self, shell: ShellViewModel) -> None:
+        super().__init__()
+        self._shell = shell
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in _TOUCH_EVENTS:
+            self._shell.touch()
+        return False
+
+
+class KioskUi:
+    """The engine, the view-models and the timer for one terminal."""
+
+    def __init__(self, terminal: Terminal, clock: Clock = time.monotonic) -> None:
+        self.app = application()
+        self.terminal = terminal
+        issuer = LocalTicketIssuer(terminal.config, terminal.ticket_printer, terminal.numbers)
+        self.controller = KioskController(terminal.config, issuer, clock())
+        c = self.controller
+        self.shell = ShellViewModel(c, clock)
+        self.models: dict[str, QObject] = {
+            "shell": self.shell,
+            "attract": AttractViewModel(c, clock),
+            "menu": MenuViewModel(c, clock),
+            "ticketServices": TicketServicesViewModel(c, clock),
+            "ticketResult": TicketResultViewModel(c, clock),
+        }
+        self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
+        self.translations = Translations()
+        self.translations.use(c.language)
+        self.engine = QQmlApplicationEngine()
+        self.engine.addImageProvider("qr", QrImageProvider())
+        for name, model in self.models.items():
+            self.engine.rootContext().setContextProperty(name, model)
+        c.on_change(self._language_maybe_changed)
+        self.engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
+        roots = self.engine.rootObjects()
+        if not roots:
+            raise RuntimeError("Main.qml failed to load (see the QML warnings above)")
+        window = roots[0]
+        assert isinstance(window, QQuickWindow)
+        self.window = window
+        self._watcher = _TouchWatcher(self.shell)
+        window.installEventFilter(self._watcher)
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        terminal.start()
+
+    def tick(self) -> None:
+        """The shell moves the core's time first; then every screen refreshes countdowns."""
+        self.shell.tick()
+        self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
+        for model in self.models.values():
+            if model is not self.shell and isinstance(model, ScreenViewModel):
+                model.tick()
+
+    def _language_maybe_changed(self) -> None:
+        if self.translations.language != self.controller.language:
+            self.translations.use(self.controller.language)
+            self.engine.retranslate()
+
+    def grab(self, path: Path) -> None:
+        """Save what the screen shows now as a PNG."""
+        QGuiApplication.processEvents()
+        image = self.window.grabWindow()
+        image.save(str(path))
+
+    def close(self) -> None:
+        self.timer.stop()
+        self.controller.close()
+        self.terminal.close()
+        # Destroy the QML scene while the view-models still exist, so no binding
+        # is re-evaluated against a deleted context property.
+        self.window.close()
+        self.window.deleteLater()
+        self.engine.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def run_app(config: KioskConfig, windowed: bool) -> int:
+    started = time.monotonic()
+    app = application()
+    ui = KioskUi(build_terminal(config))
+    if windowed:
+        ui.window.show()
+    else:
+        ui.window.showFullScreen()
+    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
+    # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    code = app.exec()
+    ui.close()
+    return int(code)

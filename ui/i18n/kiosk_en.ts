@@ -1,0 +1,119 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="33" />
+        <source>Self-service terminal</source>
+        <translation>Self-service terminal</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="49" />
+        <source>Tap to start</source>
+        <translation>Tap to start</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="82" />
+        <source>Normal text</source>
+        <translation>Normal text</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="82" />
+        <source>Large text</source>
+        <translation>Large text</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../qml/Header.qml" line="21" />
+        <source>‹ Back</source>
+        <translation>‹ Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="39" />
+        <source>Exit</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <location filename="../qml/IdleOverlay.qml" line="25" />
+        <source>Are you still there?</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdleOverlay.qml" line="34" />
+        <source>For your privacy this session ends in %1 seconds.</source>
+        <translation>For your privacy this session ends in %1 seconds.</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdleOverlay.qml" line="44" />
+        <source>I'm still here</source>
+        <translation>I'm still here</translation>
+    </message>
+</context>
+<context>
+    <name>MenuScreen</name>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="13" />
+        <source>What would you like to do?</source>
+        <translation>What would you like to do?</translation>
+    </message>
+</context>
+<context>
+    <name>TicketPrintingScreen</name>
+    <message>
+        <location filename="../qml/TicketPrintingScreen.qml" line="26" />
+        <source>Printing your ticket…</source>
+        <translation>Printing your ticket…</translation>
+    </message>
+</context>
+<context>
+    <name>TicketResultScreen</name>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="32" />
+        <source>Please take your ticket</source>
+        <translation>Please take your ticket</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="32" />
+        <source>The printer is not working, but your number is valid</source>
+        <translation>The printer is not working, but your number is valid</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/TicketResultScreen.qml" line="48" />
+        <source>%n people ahead of you</source>
+        <translation><numerusform>%n person ahead of you</numerusform><numerusform>%n people ahead of you</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="51" />
+        <source>Issued at %1</source>
+        <translation>Issued at %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="69" />
+        <source>Scan to follow the queue on your phone</source>
+        <translation>Scan to follow the queue on your phone</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="69" />
+        <source>Please photograph this screen, or scan the code</source>
+        <translation>Please photograph this screen, or scan the code</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="83" />
+        <source>Done (%1)</source>
+        <translation>Done (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>TicketServicesScreen</name>
+    <message>
+        <location filename="../qml/TicketServicesScreen.qml" line="17" />
+        <source>Choose a service</source>
+        <translation>Choose a service</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,119 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="33" />
+        <source>Self-service terminal</source>
+        <translation>政务服务自助终端</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="49" />
+        <source>Tap to start</source>
+        <translation>点击开始</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="82" />
+        <source>Normal text</source>
+        <translation>标准字体</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="82" />
+        <source>Large text</source>
+        <translation>大字模式</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../qml/Header.qml" line="21" />
+        <source>‹ Back</source>
+        <translation>‹ 返回</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="39" />
+        <source>Exit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <location filename="../qml/IdleOverlay.qml" line="25" />
+        <source>Are you still there?</source>
+        <translation>您还在吗？</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdleOverlay.qml" line="34" />
+        <source>For your privacy this session ends in %1 seconds.</source>
+        <translation>为保护您的隐私，本次服务将在 %1 秒后结束。</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdleOverlay.qml" line="44" />
+        <source>I'm still here</source>
+        <translation>我还在，继续办理</translation>
+    </message>
+</context>
+<context>
+    <name>MenuScreen</name>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="13" />
+        <source>What would you like to do?</source>
+        <translation>请选择您要办理的事项</translation>
+    </message>
+</context>
+<context>
+    <name>TicketPrintingScreen</name>
+    <message>
+        <location filename="../qml/TicketPrintingScreen.qml" line="26" />
+        <source>Printing your ticket…</source>
+        <translation>正在打印排队票，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>TicketResultScreen</name>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="32" />
+        <source>Please take your ticket</source>
+        <translation>请取走您的排队票</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="32" />
+        <source>The printer is not working, but your number is valid</source>
+        <translation>打印机暂时故障，但您的号码有效</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/TicketResultScreen.qml" line="48" />
+        <source>%n people ahead of you</source>
+        <translation><numerusform>您前面还有 %n 人</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="51" />
+        <source>Issued at %1</source>
+        <translation>取号时间 %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="69" />
+        <source>Scan to follow the queue on your phone</source>
+        <translation>扫码在手机上查看排队进度</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="69" />
+        <source>Please photograph this screen, or scan the code</source>
+        <translation>请拍下本屏幕，或扫描二维码</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="83" />
+        <source>Done (%1)</source>
+        <translation>完成（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>TicketServicesScreen</name>
+    <message>
+        <location filename="../qml/TicketServicesScreen.qml" line="17" />
+        <source>Choose a service</source>
+        <translation>请选择业务类型</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,32 @@
+import QtQuick
+import QtQuick.Window
+
+// The frame around every screen. The core decides which screen shows
+// (shell.screenFile); this file only hosts it and the idle overlay.
+Window {
+    id: root
+    width: 1920
+    height: 1080
+    visible: true
+    title: "Hall kiosk"
+    color: "#eef2f7"
+
+    // Text scale for the large-text mode; every screen multiplies by it.
+    readonly property real s: shell.scale
+    readonly property color primary: "#0b4a8b"
+    readonly property color accent: "#c8102e"
+    readonly property color ink: "#1b2430"
+    readonly property color muted: "#5a6878"
+
+    Loader {
+        id: screenLoader
+        objectName: "screenLoader"
+        anchors.fill: parent
+        source: shell.screenFile
+    }
+
+    IdleOverlay {
+        anchors.fill: parent
+        visible: shell.idleSeconds >= 0
+    }
+}

@@ -1,0 +1,1 @@
+"""One view-model per screen: Qt properties over the core's state, slots for taps."""

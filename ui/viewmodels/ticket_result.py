@@ -1,0 +1,69 @@
+"""Printing, and the issued number (printed, or shown large when the printer failed)."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Property, Signal, Slot
+
+from kiosk.flows.ticket import TicketResult
+from ui.qr import qr_url
+from ui.viewmodels.base import ScreenViewModel
+
+
+class TicketResultViewModel(ScreenViewModel):
+    changed = Signal()
+    countdownChanged = Signal()
+
+    _shown_left = -1
+
+    def _result(self) -> TicketResult | None:
+        journey = self._c.journey
+        return journey.result if journey is not None else None
+
+    def _number(self) -> str:
+        r = self._result()
+        return r.number if r else ""
+
+    def _service(self) -> str:
+        r = self._result()
+        return self.pick(r.service_name, r.service_name_en) if r else ""
+
+    def _people_ahead(self) -> int:
+        r = self._result()
+        return r.people_ahead if r else 0
+
+    def _printed(self) -> bool:
+        r = self._result()
+        return bool(r and r.printed)
+
+    def _issued_at(self) -> str:
+        r = self._result()
+        return r.issued_at.strftime("%H:%M") if r else ""
+
+    def _qr(self) -> str:
+        r = self._result()
+        return qr_url(r.qr_payload) if r else ""
+
+    def _seconds_left(self) -> int:
+        journey = self._c.journey
+        left = journey.remaining(self.now()) if journey is not None else None
+        return -1 if left is None else math.ceil(left)
+
+    number = Property(str, _number, notify=changed)
+    service = Property(str, _service, notify=changed)
+    peopleAhead = Property(int, _people_ahead, notify=changed)
+    printed = Property(bool, _printed, notify=changed)
+    issuedAt = Property(str, _issued_at, notify=changed)
+    qrSource = Property(str, _qr, notify=changed)
+    secondsLeft = Property(int, _seconds_left, notify=countdownChanged)
+
+    def tick(self) -> None:
+        value = self._seconds_left()
+        if value != self._shown_left:
+            self._shown_left = value
+            self.countdownChanged.emit()
+
+    @Slot()
+    def done(self) -> None:
+        self._c.finish(self.now())
