@@ -189,24 +189,35 @@ class FaceAnalyser:
                 min_tracking_confidence=0.5,
             )
             _warm_up(self._mesh)
-            if not live:
-                # Full-range model: also finds small faces in the background of a still.
-                self._detector = mp.solutions.face_detection.FaceDetection(
-                    model_selection=1, min_detection_confidence=0.5
-                )
-                _warm_up(self._detector)
+            # Full-range model: counts small faces too (a second person further back).
+            self._detector = mp.solutions.face_detection.FaceDetection(
+                model_selection=1, min_detection_confidence=0.5
+            )
+            _warm_up(self._detector)
 
     def count_faces(self, image_bgr: Image) -> int:
-        """Faces the detector sees (the still path; live counts mesh faces)."""
-        if self._detector is None:
-            return len(self.meshes(image_bgr))
+        """Faces the detector sees (the mesh alone misses a second, smaller face)."""
         rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
         with self._lock:
             result = self._detector.process(rgb)
         return len(result.detections or [])
 
     def meshes(self, image_bgr: Image) -> list[FaceGeometry]:
-        """Face meshes in pixels, largest face first."""
+        """Face meshes in pixels, largest face first.
+
+        For stills the largest face is fitted a second time on a crop around it: the
+        first pass sees the face small inside the whole picture and places the lips
+        and lids coarsely (a smile can read as a closed mouth); video mode gets the
+        same effect from tracking.
+        """
+        faces = self._fit(image_bgr)
+        if faces and not self.live:
+            refined = self._refit(image_bgr, faces[0])
+            if refined is not None:
+                faces[0] = refined
+        return faces
+
+    def _fit(self, image_bgr: Image) -> list[FaceGeometry]:
         h, w = image_bgr.shape[:2]
         rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
         with self._lock:
@@ -218,10 +229,27 @@ class FaceAnalyser:
         faces.sort(key=lambda f: -f.face_width)
         return faces
 
+    def _refit(self, image_bgr: Image, face: FaceGeometry) -> FaceGeometry | None:
+        h, w = image_bgr.shape[:2]
+        x0, y0, x1, y1 = face.box
+        side = max(x1 - x0, y1 - y0) * 1.6
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        bx0, by0 = max(0, int(cx - side / 2)), max(0, int(cy - side / 2))
+        bx1, by1 = min(w, int(cx + side / 2)), min(h, int(cy + side / 2))
+        if bx1 - bx0 < 32 or by1 - by0 < 32:
+            return None
+        crop = image_bgr[by0:by1, bx0:bx1]
+        found = self._fit(crop)
+        if not found:
+            return None
+        pts = found[0].points.copy()
+        pts[:, 0] += bx0
+        pts[:, 1] += by0
+        return FaceGeometry(pts, (w, h))
+
     def close(self) -> None:
         self._mesh.close()
-        if self._detector is not None:
-            self._detector.close()
+        self._detector.close()
 
 
 class Segmenter:

@@ -141,3 +141,16 @@ def warp(
         src = np.asarray(cv2.GaussianBlur(image, (0, 0), 0.4 / scale), np.uint8)
     out = cv2.warpAffine(src, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     return np.asarray(out, dtype=np.uint8)
+
+
+def crown_on_plain_background(
+    image: npt.NDArray[np.uint8], background_bgr: tuple[int, int, int], face: FaceGeometry
+) -> float:
+    """Crown row of a finished photo: the first row above the face, in a band around
+    the face centre, that is not the plain background colour. Needs no model."""
+    diff = np.abs(image.astype(np.int16) - np.array(background_bgr, np.int16)).max(axis=2)
+    half = max(2, int(face.face_width * 0.2))
+    cx = int(face.centre_x)
+    band = diff[:, max(0, cx - half) : cx + half] > 24
+    rows = np.where(band.mean(axis=1) > 0.2)[0]
+    return float(rows[0]) if rows.size else float(face.forehead[1])

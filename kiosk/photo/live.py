@@ -114,7 +114,7 @@ class LiveAnalyser:
         h, w = frame.shape[:2]
         ctx = PhotoContext(image=frame, spec=self.spec, live=True)
         meshes = self._faces.meshes(frame)
-        ctx.faces_found = len(meshes)
+        ctx.faces_found = max(len(meshes), self._faces.count_faces(frame))
         if len(meshes) == 1:
             ctx.face = meshes[0]
             ctx.head = geometry.measure_head(ctx.face, None)

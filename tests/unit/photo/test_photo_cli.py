@@ -10,7 +10,7 @@ import pytest
 from PIL import Image as PILImage
 
 from kiosk.cli import main
-from tests.unit.photo.conftest import chelsea, grace_hopper, two_faces
+from tests.unit.photo.faces import chelsea, grace_hopper, two_faces
 
 
 @pytest.fixture(scope="module")

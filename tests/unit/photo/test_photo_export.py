@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from kiosk.photo.export import export_jpeg
 from kiosk.photo.sheet import print_sheet
 from kiosk.photo.specs import get_spec
-from tests.unit.photo.conftest import grace_hopper
+from tests.unit.photo.faces import grace_hopper
 
 
 def _photo(spec_id: str) -> np.ndarray:
@@ -57,6 +57,6 @@ def test_sheet_has_true_size_copies_and_cut_marks() -> None:
     assert all(abs(len(r) - 390) <= 2 for r in runs)
     # Cut marks: dark ticks in the white margin just above the first copy's left edge.
     x0 = runs[0][0]
-    rows = np.where((grey[:, x0] < 250))[0]
+    rows = np.where(grey[:, x0] < 250)[0]
     top = rows.min()
     assert top < 1200 // 2 - 567 + 5  # the tick starts above the photo itself
