@@ -168,6 +168,20 @@ def _warm_up(graph: Any) -> None:
     graph.process(np.zeros((64, 64, 3), np.uint8))
 
 
+def _rgb(image_bgr: Image, work_width: int | None) -> tuple[Image, float]:
+    """RGB copy for mediapipe, shrunk to ``work_width`` if wider; and the scale used."""
+    import cv2
+
+    h, w = image_bgr.shape[:2]
+    scale = 1.0
+    src = image_bgr
+    if work_width is not None and w > work_width:
+        scale = work_width / w
+        size = (work_width, round(h * scale))
+        src = np.asarray(cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA), np.uint8)
+    return np.asarray(cv2.cvtColor(src, cv2.COLOR_BGR2RGB), np.uint8), scale
+
+
 class FaceAnalyser:
     """Counts faces and fits the mesh. ``live=True`` tracks between frames (video mode).
 
@@ -195,22 +209,29 @@ class FaceAnalyser:
             )
             _warm_up(self._detector)
 
-    def count_faces(self, image_bgr: Image) -> int:
+    def count_faces(self, image_bgr: Image, work_width: int | None = None) -> int:
         """Faces the detector sees (the mesh alone misses a second, smaller face)."""
-        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        rgb, _ = _rgb(image_bgr, work_width)
         with self._lock:
             result = self._detector.process(rgb)
         return len(result.detections or [])
 
-    def meshes(self, image_bgr: Image) -> list[FaceGeometry]:
-        """Face meshes in pixels, largest face first.
+    def meshes(self, image_bgr: Image, work_width: int | None = None) -> list[FaceGeometry]:
+        """Face meshes in pixels of ``image_bgr``, largest face first.
 
+        ``work_width`` fits the mesh on a smaller copy (live frames: the model sees a
+        192 px face crop anyway, and the copy is what costs); points are scaled back.
         For stills the largest face is fitted a second time on a crop around it: the
         first pass sees the face small inside the whole picture and places the lips
         and lids coarsely (a smile can read as a closed mouth); video mode gets the
         same effect from tracking.
         """
-        faces = self._fit(image_bgr)
+        h, w = image_bgr.shape[:2]
+        rgb, scale = _rgb(image_bgr, work_width)
+        faces = [
+            FaceGeometry(f.points / scale, (w, h)) if scale != 1.0 else f
+            for f in self._fit_rgb(rgb)
+        ]
         if faces and not self.live:
             refined = self._refit(image_bgr, faces[0])
             if refined is not None:
@@ -218,8 +239,10 @@ class FaceAnalyser:
         return faces
 
     def _fit(self, image_bgr: Image) -> list[FaceGeometry]:
-        h, w = image_bgr.shape[:2]
-        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        return self._fit_rgb(_rgb(image_bgr, None)[0])
+
+    def _fit_rgb(self, rgb: Image) -> list[FaceGeometry]:
+        h, w = rgb.shape[:2]
         with self._lock:
             result = self._mesh.process(rgb)
         faces = []
@@ -266,7 +289,7 @@ class Segmenter:
             _warm_up(self._seg)
 
     def mask(self, image_bgr: Image) -> npt.NDArray[np.float32]:
-        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        rgb, _ = _rgb(image_bgr, None)
         with self._lock:
             result = self._seg.process(rgb)
         return np.asarray(result.segmentation_mask, dtype=np.float32)

@@ -105,16 +105,32 @@ def _instruction_key(ctx: PhotoContext, failed: CheckResult) -> str:
 class LiveAnalyser:
     """``analyse_live(frame) -> Guidance`` for one camera stream (one thread)."""
 
+    # Frames are analysed at this width (landmarks come back in full-size pixels);
+    # at 640 a citizen standing far back is lost by the mesh.
+    WORK_WIDTH = 960
+    COUNT_EVERY = 5  # run the face counter on every n-th frame
+
     def __init__(self, spec: PhotoSpec) -> None:
         self.spec = spec
         self._faces = FaceAnalyser(live=True, max_faces=2)
+        self._frame_no = 0
+        self._count = 0
+        self._last_meshes = -1
 
     def analyse(self, frame: Image) -> tuple[Guidance, PhotoContext]:
         start = time.perf_counter()
         h, w = frame.shape[:2]
         ctx = PhotoContext(image=frame, spec=self.spec, live=True)
-        meshes = self._faces.meshes(frame)
-        ctx.faces_found = max(len(meshes), self._faces.count_faces(frame))
+        meshes = self._faces.meshes(frame, work_width=self.WORK_WIDTH)
+        # The detector counts people; a second person walking in is seen within a
+        # few frames, so it need not run on every one.
+        if self._frame_no % self.COUNT_EVERY == 0 or len(meshes) != self._last_meshes:
+            self._count = self._faces.count_faces(frame, work_width=self.WORK_WIDTH)
+        self._frame_no += 1
+        self._last_meshes = len(meshes)
+        # A lone face counts only once the mesh has it (every check needs the mesh);
+        # the detector's count matters when it sees more people than the mesh does.
+        ctx.faces_found = max(len(meshes), self._count) if self._count >= 2 else len(meshes)
         if len(meshes) == 1:
             ctx.face = meshes[0]
             ctx.head = geometry.measure_head(ctx.face, None)
