@@ -25,6 +25,7 @@ class VoicePrompts:
         self._prompts = load_prompts()
         self._last: Screen | None = None
         self._warned = False
+        self._last_instruction = ""
         controller.on_change(self._screen_changed)
 
     def _say(self, key: str, **values: str) -> None:
@@ -40,10 +41,17 @@ class VoicePrompts:
             return
         self._last = screen
         self._warned = False
-        journey = self._c.journey
-        result = journey.result if journey is not None else None
+        result = getattr(self._c.journey, "result", None)
         number = result.number if result is not None else ""
         self._say(str(screen), number=" ".join(number))  # "A 0 2 3" is read digit by digit
+
+    def instruction(self, key: str, zh: str, en: str) -> None:
+        """Speak a live photo instruction once, when it differs from the last one."""
+        if key == self._last_instruction:
+            return
+        self._last_instruction = key
+        if self._enabled and key:
+            self._voice.say(zh if self._c.language == "zh_CN" else en, self._c.language)
 
     def idle_tick(self, countdown: float | None) -> None:
         """Say "still there?" once when the countdown appears."""

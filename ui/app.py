@@ -15,14 +15,19 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
+from kiosk.flows.photo import PhotoEngine, PhotoJourney, PhotoState
 from kiosk.terminal import Terminal, build_terminal
 from kiosk.tickets.issuer import LocalTicketIssuer
 from kiosk.voice import VoicePrompts
+from ui.frames import FrameImageProvider
 from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
 from ui.viewmodels.attract import AttractViewModel
 from ui.viewmodels.base import Clock, ScreenViewModel
 from ui.viewmodels.menu import MenuViewModel
+from ui.viewmodels.photo_booth import PhotoBoothViewModel
+from ui.viewmodels.photo_help import PhotoHelpViewModel
+from ui.viewmodels.photo_result import PhotoResultViewModel
 from ui.viewmodels.shell import ShellViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
 from ui.viewmodels.ticket_services import TicketServicesViewModel
@@ -69,6 +74,15 @@ class _TouchWatcher(QObject):
         return False
 
 
+def _booth_engine() -> PhotoEngine:
+    """The booth takes the exit-entry photo, the hall's most asked-for spec. Imported
+    here, on first use, so the attract screen does not wait for OpenCV and mediapipe."""
+    from kiosk.photo.engine import BoothEngine
+    from kiosk.photo.specs import get_spec
+
+    return BoothEngine(get_spec("cn-exit-entry"))
+
+
 class KioskUi:
     """The engine, the view-models and the timer for one terminal."""
 
@@ -76,8 +90,16 @@ class KioskUi:
         self.app = application()
         self.terminal = terminal
         issuer = LocalTicketIssuer(terminal.config, terminal.ticket_printer, terminal.numbers)
-        self.controller = KioskController(terminal.config, issuer, clock())
+        self.controller = KioskController(
+            terminal.config,
+            issuer,
+            clock(),
+            camera=terminal.camera,
+            photo_engine=_booth_engine,
+        )
         c = self.controller
+        booth = PhotoBoothViewModel(c, clock)
+        result = PhotoResultViewModel(c, clock)
         self.shell = ShellViewModel(c, clock)
         self.models: dict[str, QObject] = {
             "shell": self.shell,
@@ -85,12 +107,17 @@ class KioskUi:
             "menu": MenuViewModel(c, clock),
             "ticketServices": TicketServicesViewModel(c, clock),
             "ticketResult": TicketResultViewModel(c, clock),
+            "photoBooth": booth,
+            "photoResult": result,
+            "photoHelp": PhotoHelpViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
         self.translations.use(c.language)
         self.engine = QQmlApplicationEngine()
         self.engine.addImageProvider("qr", QrImageProvider())
+        self.engine.addImageProvider("camera", FrameImageProvider(booth.latest_frame, mirror=True))
+        self.engine.addImageProvider("photo", FrameImageProvider(result.photo, mirror=False))
         for name, model in self.models.items():
             self.engine.rootContext().setContextProperty(name, model)
         c.on_change(self._language_maybe_changed)
@@ -113,6 +140,11 @@ class KioskUi:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
         self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
+        journey = self.controller.journey
+        if isinstance(journey, PhotoJourney) and journey.state is PhotoState.PREVIEW:
+            g = journey.guidance
+            if g is not None:
+                self.prompts.instruction(g.key, g.instruction_zh, g.instruction_en)
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()

@@ -12,7 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Protocol
 
+from devices.camera.protocol import Camera
 from kiosk.config import KioskConfig
+from kiosk.flows.photo import PhotoEngine, PhotoJourney, PhotoState
 from kiosk.flows.ticket import TicketIssuer, TicketJourney, TicketState
 from kiosk.session import EndReason, Session
 
@@ -26,6 +28,12 @@ class Screen(StrEnum):
     TICKET_PRINTING = "ticket_printing"
     TICKET_DONE = "ticket_done"
     TICKET_NOT_PRINTED = "ticket_not_printed"
+    PHOTO_PREVIEW = "photo_preview"
+    PHOTO_COUNTDOWN = "photo_countdown"
+    PHOTO_PROCESSING = "photo_processing"
+    PHOTO_RESULT = "photo_result"
+    PHOTO_HELP = "photo_help"
+    PHOTO_CAMERA_LOST = "photo_camera_lost"
 
 
 class Journey(Protocol):
@@ -45,15 +53,35 @@ _TICKET_SCREENS = {
 }
 
 
+_PHOTO_SCREENS = {
+    PhotoState.PREVIEW: Screen.PHOTO_PREVIEW,
+    PhotoState.COUNTDOWN: Screen.PHOTO_COUNTDOWN,
+    PhotoState.PROCESSING: Screen.PHOTO_PROCESSING,
+    PhotoState.RESULT: Screen.PHOTO_RESULT,
+    PhotoState.HELP: Screen.PHOTO_HELP,
+    PhotoState.CAMERA_LOST: Screen.PHOTO_CAMERA_LOST,
+}
+
+
 class KioskController:
     """Owns the citizen session and the current journey; decides every next screen."""
 
-    def __init__(self, config: KioskConfig, issuer: TicketIssuer, now: float) -> None:
+    def __init__(
+        self,
+        config: KioskConfig,
+        issuer: TicketIssuer,
+        now: float,
+        camera: Camera | None = None,
+        photo_engine: Callable[[], PhotoEngine] | None = None,
+    ) -> None:
         self.config = config
         self._issuer = issuer
+        self._camera = camera
+        self._photo_engine_factory = photo_engine
+        self._photo_engine: PhotoEngine | None = None
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="journey-io")
         self.session: Session | None = None
-        self.journey: TicketJourney | None = None
+        self.journey: TicketJourney | PhotoJourney | None = None
         self.language: str = config.ui.language
         self.large_text = config.ui.large_text
         self._last_touch = now
@@ -66,6 +94,8 @@ class KioskController:
             return Screen.ATTRACT
         if self.journey is None:
             return Screen.MENU
+        if isinstance(self.journey, PhotoJourney):
+            return _PHOTO_SCREENS.get(self.journey.state, Screen.MENU)
         return _TICKET_SCREENS.get(self.journey.state, Screen.MENU)
 
     def idle_countdown(self, now: float) -> float | None:
@@ -80,7 +110,10 @@ class KioskController:
 
     def journeys(self) -> list[str]:
         """Menu entries: only journeys that exist on this terminal are offered."""
-        return ["ticket"]
+        offered = ["ticket"]
+        if self._camera is not None and self._photo_engine_factory is not None:
+            offered.append("photo")
+        return offered
 
     # -- what the citizen does ---------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -117,14 +150,22 @@ class KioskController:
     def open_journey(self, name: str, now: float) -> None:
         if self.session is None:
             self.start(now)
-        if name != "ticket":
+        if name not in self.journeys():
             raise ValueError(f"unknown journey {name!r}")
-        self.journey = TicketJourney(self._issuer, self._pool, self.config.ui.done_timeout_s, now)
+        if name == "photo":
+            assert self._camera is not None and self._photo_engine_factory is not None
+            if self._photo_engine is None:
+                self._photo_engine = self._photo_engine_factory()
+            self.journey = PhotoJourney(self._camera, self._photo_engine, self._pool, now)
+        else:
+            self.journey = TicketJourney(
+                self._issuer, self._pool, self.config.ui.done_timeout_s, now
+            )
         self.touch(now)
         self._changed()
 
     def choose_service(self, code: str, now: float) -> None:
-        if self.journey is None:
+        if not isinstance(self.journey, TicketJourney):
             raise RuntimeError("no ticket journey open")
         self.config.service(code)  # refuse unknown codes before anything is issued
         self.journey.choose(code, now)
@@ -135,6 +176,28 @@ class KioskController:
         """The back button: out of the journey to the menu (not mid-print)."""
         if self.journey is not None and self.journey.state is TicketState.CHOOSE_SERVICE:
             self.journey = None
+        elif isinstance(self.journey, PhotoJourney) and self.journey.state in (
+            PhotoState.PREVIEW,
+            PhotoState.COUNTDOWN,
+            PhotoState.CAMERA_LOST,
+            PhotoState.HELP,
+        ):
+            self.journey.wipe()
+            self.journey = None
+        self.touch(now)
+        self._changed()
+
+    def photo_retake(self, now: float) -> None:
+        """The "Retake" button on the photo result (or on the help screen)."""
+        if isinstance(self.journey, PhotoJourney):
+            self.journey.retake(now)
+        self.touch(now)
+        self._changed()
+
+    def photo_accept(self, now: float) -> None:
+        """The citizen keeps the photo: the journey ends, and the session with it."""
+        if isinstance(self.journey, PhotoJourney):
+            self.journey.accept(now)
         self.touch(now)
         self._changed()
 
@@ -148,6 +211,8 @@ class KioskController:
     def end_session(self, reason: EndReason) -> None:
         """End the session and wipe what it held; back to the attract screen."""
         session, self.session = self.session, None
+        if isinstance(self.journey, PhotoJourney):
+            self.journey.wipe()
         self.journey = None
         if session is not None:
             session.end(reason)
@@ -169,9 +234,16 @@ class KioskController:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        close_engine = getattr(self._photo_engine, "close", None)
+        if close_engine is not None:
+            close_engine()
 
     def _journey_has_own_timeout(self) -> bool:
         # Confirmation screens return by themselves; printing must not be cut short.
+        # A citizen posing for the camera touches nothing: the photo journey times
+        # out by itself in every state.
+        if isinstance(self.journey, PhotoJourney):
+            return True
         return self.journey is not None and self.journey.state in (
             TicketState.PRINTING,
             TicketState.DONE,

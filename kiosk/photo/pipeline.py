@@ -116,8 +116,16 @@ class WarpAndMatte:
             # union of both keeps what either found; matting settles the edge.
             import cv2
 
-            src_mask = cv2.warpAffine(ctx.mask, ctx.transform, size, flags=cv2.INTER_LINEAR)
-            mask = np.maximum(mask, np.asarray(src_mask, np.float32))
+            # Only above the chin: lower down the source mask tends to take in flags
+            # and chair backs beside the shoulders.
+            src_mask = np.asarray(
+                cv2.warpAffine(ctx.mask, ctx.transform, size, flags=cv2.INTER_LINEAR),
+                np.float32,
+            )
+            assert ctx.face is not None
+            chin_out = int(ctx.face.transformed(ctx.transform, size).chin[1])
+            src_mask[max(0, chin_out) :] = 0
+            mask = np.maximum(mask, src_mask)
         alpha, fg = matte_still(cropped, mask)
         ctx.alpha = alpha
         ctx.output = composite(fg, alpha, ctx.spec.background_bgr(ctx.background))

@@ -15,6 +15,13 @@ _ENTRIES = {
         "Pick a service, get a ticket",
         "号",
     ),
+    "photo": (
+        "免费证件照",
+        "Free ID photo",
+        "护照、身份证、签证等照片，当场拍好",
+        "Passport, ID card and visa photos, ready in a minute",
+        "照",
+    ),
 }
 
 

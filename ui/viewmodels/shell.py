@@ -16,6 +16,12 @@ SCREEN_FILES = {
     Screen.TICKET_PRINTING: "TicketPrintingScreen.qml",
     Screen.TICKET_DONE: "TicketResultScreen.qml",
     Screen.TICKET_NOT_PRINTED: "TicketResultScreen.qml",
+    Screen.PHOTO_PREVIEW: "PhotoBoothScreen.qml",
+    Screen.PHOTO_COUNTDOWN: "PhotoBoothScreen.qml",
+    Screen.PHOTO_PROCESSING: "PhotoBoothScreen.qml",
+    Screen.PHOTO_CAMERA_LOST: "PhotoBoothScreen.qml",
+    Screen.PHOTO_RESULT: "PhotoResultScreen.qml",
+    Screen.PHOTO_HELP: "PhotoHelpScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3
