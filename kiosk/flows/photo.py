@@ -53,6 +53,8 @@ class PhotoEvent(Enum):
 class PhotoEngine(Protocol):
     def analyse_live(self, frame: Image) -> Guidance: ...
 
+    def preview(self, frame: Image) -> Image: ...
+
     def take(self, frames: list[Image]) -> PhotoContext: ...
 
 
@@ -96,12 +98,13 @@ class PhotoJourney:
         self.t = timings or PhotoTimings()
         self.guidance: Guidance | None = None
         self.frame: Frame | None = None  # the frame the guidance belongs to
+        self.preview: Image | None = None  # that frame with the new background
         self.outcome: PhotoOutcome | None = None
         self.failures = 0
         self.last_failure: str = ""  # key of the instruction explaining the last failure
         self._steady = 0
         self._unsteady = 0
-        self._analysing: Future[tuple[Frame, Guidance]] | None = None
+        self._analysing: Future[tuple[Frame, Guidance, Image | None]] | None = None
         self._taking: Future[PhotoContext] | None = None
         S, E = PhotoState, PhotoEvent
         self.machine: Machine[PhotoState, PhotoEvent] = Machine(
@@ -176,6 +179,7 @@ class PhotoJourney:
         """Forget the face: the outcome and the frames the preview kept."""
         self.outcome = None
         self.frame = None
+        self.preview = None
         self.guidance = None
 
     # -- time -------------------------------------------------------------------------
@@ -207,15 +211,21 @@ class PhotoJourney:
             return
         self._analysing = self._pool.submit(self._analyse, frame)
 
-    def _analyse(self, frame: Frame) -> tuple[Frame, Guidance]:
-        return frame, self.engine.analyse_live(frame.image)
+    def _analyse(self, frame: Frame) -> tuple[Frame, Guidance, Image | None]:
+        guidance = self.engine.analyse_live(frame.image)
+        try:
+            preview = self.engine.preview(frame.image)
+        except Exception:  # the raw frame still guides the citizen
+            log.exception("preview background failed")
+            preview = None
+        return frame, guidance, preview
 
     def _collect_analysis(self, now: float) -> None:
         if self._analysing is None or not self._analysing.done():
             return
         future, self._analysing = self._analysing, None
         try:
-            self.frame, self.guidance = future.result()
+            self.frame, self.guidance, self.preview = future.result()
         except Exception:
             log.exception("live analysis failed")
             return

@@ -37,6 +37,11 @@ class BoothEngine:
         live, _ = self._ensure()
         return live.analyse_live(frame)
 
+    def preview(self, frame: Image) -> Image:
+        """The preview frame with the photo's background already replaced."""
+        live, _ = self._ensure()
+        return live.preview(frame, self.background)
+
     def take(self, frames: Sequence[Image]) -> PhotoContext:
         """The best frame of the burst through the still pipeline (may raise PhotoError)."""
         live, models = self._ensure()

@@ -10,10 +10,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from kiosk.photo import geometry
 from kiosk.photo.checks import run_checks
 from kiosk.photo.context import CheckResult, Image, PhotoContext
-from kiosk.photo.face import FaceAnalyser
+from kiosk.photo.face import FaceAnalyser, Segmenter
+from kiosk.photo.matte import composite_preview, refine_guided
 from kiosk.photo.outline import HeadOutline, outline_for
 from kiosk.photo.specs import PhotoSpec
 
@@ -116,6 +119,7 @@ class LiveAnalyser:
         self._frame_no = 0
         self._count = 0
         self._last_meshes = -1
+        self._segmenter: Segmenter | None = None
 
     def analyse(self, frame: Image) -> tuple[Guidance, PhotoContext]:
         start = time.perf_counter()
@@ -172,5 +176,23 @@ class LiveAnalyser:
                 best_key, best = key, frame
         return best
 
+    def preview(self, frame: Image, background: str | None = None) -> Image:
+        """The frame at analysis width with the spec's background already in place:
+        selfie mask, refined at the edges by a guided filter (fast enough per frame;
+        the still photo gets proper matting instead)."""
+        import cv2
+
+        if self._segmenter is None:
+            self._segmenter = Segmenter(landscape=True)
+        h, w = frame.shape[:2]
+        small = frame
+        if w > self.WORK_WIDTH:
+            size = (self.WORK_WIDTH, round(h * self.WORK_WIDTH / w))
+            small = np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), np.uint8)
+        mask = refine_guided(small, self._segmenter.mask(small))
+        return composite_preview(small, mask, self.spec.background_bgr(background))
+
     def close(self) -> None:
         self._faces.close()
+        if self._segmenter is not None:
+            self._segmenter.close()

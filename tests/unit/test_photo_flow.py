@@ -33,6 +33,9 @@ class ScriptedEngine:
         return Guidance("好" if self.ready else "请靠近一点", key, outline_for(1280, 720),
                         ready=self.ready, key=key)  # fmt: skip
 
+    def preview(self, frame: np.ndarray) -> np.ndarray:
+        return frame
+
     def take(self, frames: list[np.ndarray]) -> PhotoContext:
         outcome = self.outcomes.pop(0)
         if outcome == "noface":

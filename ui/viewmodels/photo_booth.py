@@ -27,6 +27,8 @@ class PhotoBoothViewModel(ScreenViewModel):
         j = self._journey()
         if j is None:
             return None
+        if j.preview is not None:
+            return j.preview
         frame = j.frame or j.camera.latest()
         return frame.image if frame is not None else None
 

@@ -89,3 +89,15 @@ def test_best_frame_is_the_sharp_one(live: LiveAnalyser, sim_frame) -> None:
     blurred = cv2.GaussianBlur(sim_frame, (0, 0), 5)
     best = live.best_frame([blurred, sim_frame, blurred])
     assert best is sim_frame
+
+
+def test_preview_has_the_new_background_and_keeps_the_face(live: LiveAnalyser, sim_frame) -> None:
+    out = live.preview(sim_frame, "blue")
+    assert out.shape == (540, 960, 3)  # analysed at 960 px wide
+    blue = np.array([0xF2, 0xE4, 0xD6])
+    # The booth's grey wall at the corners is now the spec's light blue...
+    assert np.abs(out[10, 10].astype(int) - blue).max() < 12
+    assert np.abs(out[-10, -10].astype(int) - blue).max() < 12
+    # ...and the face in the middle is untouched.
+    small = cv2.resize(sim_frame, (960, 540), interpolation=cv2.INTER_AREA)
+    assert np.abs(out[200, 480].astype(int) - small[200, 480].astype(int)).max() < 8
