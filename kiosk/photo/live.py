@@ -185,12 +185,18 @@ class LiveAnalyser:
         if self._segmenter is None:
             self._segmenter = Segmenter(landscape=True)
         h, w = frame.shape[:2]
-        small = frame
+        shown = frame
         if w > self.WORK_WIDTH:
             size = (self.WORK_WIDTH, round(h * self.WORK_WIDTH / w))
-            small = np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), np.uint8)
-        mask = refine_guided(small, self._segmenter.mask(small))
-        return composite_preview(small, mask, self.spec.background_bgr(background))
+            shown = np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), np.uint8)
+        # The model sees 256x144 anyway: mask and refine at half the shown size.
+        sh, sw = shown.shape[:2]
+        half = np.asarray(
+            cv2.resize(shown, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA), np.uint8
+        )
+        mask = refine_guided(half, self._segmenter.mask(half), radius=4)
+        alpha = np.asarray(cv2.resize(mask, (sw, sh), interpolation=cv2.INTER_LINEAR), np.float32)
+        return composite_preview(shown, alpha, self.spec.background_bgr(background))
 
     def close(self) -> None:
         self._faces.close()
