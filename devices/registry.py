@@ -18,10 +18,15 @@ Factory = Callable[[DeviceUri, str], Device]
 
 _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.ID_CARD, "sim"): "devices.idcard.sim:SimIdCardReader",
+    (DeviceKind.ID_CARD, "sam"): "devices.idcard.sam.driver:SamIdCardReader",
+    (DeviceKind.ID_CARD, "pcsc"): "devices.idcard.pcsc:PcscIdCardReader",
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
     (DeviceKind.CAMERA, "v4l2"): "devices.camera.capture:V4l2Camera",
     (DeviceKind.CAMERA, "file"): "devices.camera.capture:FileCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
+    (DeviceKind.TICKET_PRINTER, "escpos+tcp"): "devices.ticket_printer.driver:open_tcp",
+    (DeviceKind.TICKET_PRINTER, "escpos+serial"): "devices.ticket_printer.driver:open_serial",
+    (DeviceKind.TICKET_PRINTER, "escpos+usb"): "devices.ticket_printer.usb:open_usb",
     (DeviceKind.TICKET_PRINTER, "sim"): "devices.ticket_printer.sim:SimTicketPrinter",
     (DeviceKind.VOICE, "sim"): "devices.voice.sim:SimVoice",
     (DeviceKind.VOICE, "espeak"): "devices.voice.espeak:EspeakVoice",

@@ -15,6 +15,10 @@ class DeviceUriError(ValueError):
         self.problem = problem
 
 
+# Schemes whose authority is not host:port (escpos+usb://VID:PID holds hex ids).
+OPAQUE_AUTHORITY_SCHEMES = frozenset({"escpos+usb"})
+
+
 @dataclass(frozen=True)
 class DeviceUri:
     raw: str
@@ -28,9 +32,20 @@ class DeviceUri:
     def parse(cls, raw: str) -> DeviceUri:
         if "://" not in raw:
             raise DeviceUriError(raw, "expected scheme://..., e.g. sim:// or sam:///dev/ttyUSB0")
-        parts = urlsplit(raw)
+        try:
+            parts = urlsplit(raw)
+        except ValueError as exc:  # e.g. "[...]" outside an IPv6 host: quote it (%5B %5D)
+            raise DeviceUriError(raw, f"{exc} (URL-quote special characters)") from None
         if not parts.scheme:
             raise DeviceUriError(raw, "missing scheme")
+        if parts.scheme.lower() in OPAQUE_AUTHORITY_SCHEMES:
+            return cls(
+                raw=raw,
+                scheme=parts.scheme.lower(),
+                host=unquote(parts.netloc),
+                path=unquote(parts.path),
+                params=dict(parse_qsl(parts.query)),
+            )
         try:
             port = parts.port
         except ValueError as exc:

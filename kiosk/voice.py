@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from importlib import resources
 
 from devices.voice.protocol import Voice
-from kiosk.flows.kiosk import KioskController, Screen
+from kiosk.flows.kiosk import KioskController
+
+log = logging.getLogger(__name__)
 
 
 def load_prompts() -> dict[str, dict[str, str]]:
@@ -23,7 +26,7 @@ class VoicePrompts:
         self._voice = voice
         self._enabled = enabled
         self._prompts = load_prompts()
-        self._last: Screen | None = None
+        self._last: str | None = None
         self._warned = False
         self._last_instruction = ""
         controller.on_change(self._screen_changed)
@@ -33,7 +36,10 @@ class VoicePrompts:
             return
         language = self._c.language
         text = self._prompts[key].get(language) or self._prompts[key]["zh_CN"]
-        self._voice.say(text.format(**values), language)
+        try:
+            self._voice.say(text.format(**values), language)
+        except KeyError as exc:  # a prompt names a value the journey does not give
+            log.warning("prompt %s needs %s", key, exc)
 
     def _screen_changed(self) -> None:
         screen = self._c.screen
@@ -41,9 +47,8 @@ class VoicePrompts:
             return
         self._last = screen
         self._warned = False
-        result = getattr(self._c.journey, "result", None)
-        number = result.number if result is not None else ""
-        self._say(str(screen), number=" ".join(number))  # "A 0 2 3" is read digit by digit
+        journey = self._c.journey
+        self._say(str(screen), **(journey.prompt_values() if journey is not None else {}))
 
     def instruction(self, key: str, zh: str, en: str) -> None:
         """Speak a live photo instruction once, when it differs from the last one."""

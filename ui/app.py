@@ -15,9 +15,9 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
-from kiosk.flows.photo import PhotoEngine, PhotoJourney, PhotoState
+from kiosk.flows.photo import PhotoJourney, PhotoState
+from kiosk.journeys import available_journeys
 from kiosk.terminal import Terminal, build_terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
 from kiosk.voice import VoicePrompts
 from ui.frames import FrameImageProvider
 from ui.qr import QrImageProvider
@@ -29,6 +29,8 @@ from ui.viewmodels.photo_booth import PhotoBoothViewModel
 from ui.viewmodels.photo_help import PhotoHelpViewModel
 from ui.viewmodels.photo_result import PhotoResultViewModel
 from ui.viewmodels.shell import ShellViewModel
+from ui.viewmodels.tech_panel import TechPanelViewModel
+from ui.viewmodels.tech_pin import TechPinViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
 from ui.viewmodels.ticket_services import TicketServicesViewModel
 
@@ -74,41 +76,27 @@ class _TouchWatcher(QObject):
         return False
 
 
-def _booth_engine() -> PhotoEngine:
-    """The booth takes the exit-entry photo, the hall's most asked-for spec. Imported
-    here, on first use, so the attract screen does not wait for OpenCV and mediapipe."""
-    from kiosk.photo.engine import BoothEngine
-    from kiosk.photo.specs import get_spec
-
-    return BoothEngine(get_spec("cn-exit-entry"))
-
-
 class KioskUi:
     """The engine, the view-models and the timer for one terminal."""
 
     def __init__(self, terminal: Terminal, clock: Clock = time.monotonic) -> None:
         self.app = application()
         self.terminal = terminal
-        issuer = LocalTicketIssuer(terminal.config, terminal.ticket_printer, terminal.numbers)
-        self.controller = KioskController(
-            terminal.config,
-            issuer,
-            clock(),
-            camera=terminal.camera,
-            photo_engine=_booth_engine,
-        )
+        self.controller = KioskController(terminal.config, available_journeys(terminal), clock())
         c = self.controller
-        booth = PhotoBoothViewModel(c, clock)
-        result = PhotoResultViewModel(c, clock)
         self.shell = ShellViewModel(c, clock)
+        booth = PhotoBoothViewModel(c, clock)
+        photo_result = PhotoResultViewModel(c, clock)
         self.models: dict[str, QObject] = {
             "shell": self.shell,
             "attract": AttractViewModel(c, clock),
             "menu": MenuViewModel(c, clock),
             "ticketServices": TicketServicesViewModel(c, clock),
             "ticketResult": TicketResultViewModel(c, clock),
+            "techPin": TechPinViewModel(c, clock),
+            "techPanel": TechPanelViewModel(c, clock),
             "photoBooth": booth,
-            "photoResult": result,
+            "photoResult": photo_result,
             "photoHelp": PhotoHelpViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
@@ -117,7 +105,7 @@ class KioskUi:
         self.engine = QQmlApplicationEngine()
         self.engine.addImageProvider("qr", QrImageProvider())
         self.engine.addImageProvider("camera", FrameImageProvider(booth.latest_frame, mirror=True))
-        self.engine.addImageProvider("photo", FrameImageProvider(result.photo, mirror=False))
+        self.engine.addImageProvider("photo", FrameImageProvider(photo_result.photo, mirror=False))
         for name, model in self.models.items():
             self.engine.rootContext().setContextProperty(name, model)
         c.on_change(self._language_maybe_changed)
@@ -140,11 +128,10 @@ class KioskUi:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
         self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
-        journey = self.controller.journey
-        if isinstance(journey, PhotoJourney) and journey.state is PhotoState.PREVIEW:
+        journey = self.controller.journey_as(PhotoJourney)
+        if journey is not None and journey.state is PhotoState.PREVIEW and journey.guidance:
             g = journey.guidance
-            if g is not None:
-                self.prompts.instruction(g.key, g.instruction_zh, g.instruction_en)
+            self.prompts.instruction(g.key, g.instruction_zh, g.instruction_en)
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()
@@ -160,14 +147,18 @@ class KioskUi:
         image = self.window.grabWindow()
         image.save(str(path))
 
-    def close(self) -> None:
+    def shutdown_devices(self) -> None:
+        """Stop the clock and the journeys' I/O, then release every device."""
         self.timer.stop()
         self.controller.close()
         self.terminal.close()
+
+    def close(self) -> None:
+        self.shutdown_devices()
         # Destroy the QML scene while the view-models still exist, so no binding
         # is re-evaluated against a deleted context property.
+        # The engine owns the window: deleting the engine deletes both, once.
         self.window.close()
-        self.window.deleteLater()
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
@@ -180,9 +171,13 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
         ui.window.show()
     else:
         ui.window.showFullScreen()
-    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
+    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     code = app.exec()
-    ui.close()
-    return int(code)
+    ui.shutdown_devices()
+    logging.shutdown()
+    # Skip Qt's and Python's teardown of the QML scene: under load PySide6 can crash
+    # while destroying it (seen as SIGSEGV/SIGABRT on exit), which systemd would log as
+    # a failure. Everything durable is already closed: devices above, SQLite commits.
+    os._exit(int(code))

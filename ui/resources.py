@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import subprocess
 import sys
@@ -34,12 +35,14 @@ def install_font(app: QGuiApplication) -> str:
 
 
 def compiled_translation(language: str) -> Path:
-    """Compile ``ui/i18n/kiosk_<language>.ts`` to a .qm file (cached by modification time)."""
+    """Compile ``ui/i18n/kiosk_<language>.ts`` to a .qm file, cached by the source's hash
+    (two checkouts on one machine must never load each other's translations)."""
     source = I18N_DIR / f"kiosk_{language}.ts"
     cache = Path(tempfile.gettempdir()) / "hall-kiosk-i18n"
     cache.mkdir(exist_ok=True)
-    target = cache / f"kiosk_{language}.qm"
-    if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = cache / f"kiosk_{language}-{digest}.qm"
+    if not target.exists():
         lrelease = Path(sys.executable).with_name("pyside6-lrelease")
         subprocess.run(
             [str(lrelease), "-silent", str(source), "-qm", str(target)],

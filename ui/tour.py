@@ -13,9 +13,14 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from devices.base import DeviceKind
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
+from kiosk.flows.diagnostics import DiagnosticsJourney
+from kiosk.flows.kiosk import KioskController
+from kiosk.flows.ticket import TicketJourney, TicketResult
+from kiosk.technician.pin import hash_pin
 from kiosk.terminal import build_terminal
 from ui.app import KioskUi
 
@@ -31,6 +36,10 @@ class ManualClock:
         self.t += seconds
 
 
+# The tour signs in with the shipped default PIN (a terminal in a hall has its own).
+TOUR_PIN = "2468"
+
+
 def simulated(config: KioskConfig, data_dir: Path) -> KioskConfig:
     """The same config with every device simulated and data kept in ``data_dir``."""
     devices = config.devices.model_copy(
@@ -42,7 +51,10 @@ def simulated(config: KioskConfig, data_dir: Path) -> KioskConfig:
         }
     )
     terminal = config.terminal.model_copy(update={"data_dir": str(data_dir)})
-    return config.model_copy(update={"devices": devices, "terminal": terminal})
+    technician = config.technician.model_copy(update={"pin_hash": hash_pin(TOUR_PIN, 1000)})
+    return config.model_copy(
+        update={"devices": devices, "terminal": terminal, "technician": technician}
+    )
 
 
 def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: float = 5.0) -> None:
@@ -57,6 +69,19 @@ def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: floa
     for _ in range(5):
         QGuiApplication.processEvents()
         time.sleep(0.01)
+
+
+def choose(c: KioskController, code: str, now: float) -> None:
+    """What a tap on a service tile does."""
+    journey = c.journey_as(TicketJourney)
+    assert journey is not None
+    journey.choose(code, now)
+    c.acted(now)
+
+
+def ticket_result(c: KioskController) -> TicketResult | None:
+    journey = c.journey_as(TicketJourney)
+    return journey.result if journey is not None else None
 
 
 def render_tour(config: KioskConfig, out: Path) -> list[Path]:
@@ -88,9 +113,9 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     shot("02-menu")
                     c.open_journey("ticket", clock())
                     shot("03-ticket-services")
-                    c.choose_service(first_service, clock())
+                    choose(c, first_service, clock())
                     shot("04-ticket-printing")
-                    settle(ui, lambda: c.journey is not None and c.journey.result is not None)
+                    settle(ui, lambda: ticket_result(c) is not None)
                     shot("05-ticket-done")
                     c.finish(clock())
                     c.set_language(language, clock())
@@ -99,8 +124,8 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.open_journey("ticket", clock())
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(PrinterFault.PAPER_OUT)
-                    c.choose_service(first_service, clock())
-                    settle(ui, lambda: c.journey is not None and c.journey.result is not None)
+                    choose(c, first_service, clock())
+                    settle(ui, lambda: ticket_result(c) is not None)
                     shot("06-ticket-not-printed")
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(None)
@@ -110,6 +135,17 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.start(clock())
                     clock.advance(config.ui.idle_timeout_s + 3)
                     shot("07-idle-warning")
+                    c.cancel(clock())
+                    c.set_language(language, clock())
+                    c.set_large_text(large, clock())
+                    c.open_journey("diagnostics", clock())
+                    shot("08-technician-pin")
+                    diag = c.journey_as(DiagnosticsJourney)
+                    assert diag is not None
+                    diag.enter_pin(TOUR_PIN, clock())
+                    diag.run_test(DeviceKind.TICKET_PRINTER)
+                    settle(ui, lambda d=diag: not d.idle_exempt)  # type: ignore[misc]
+                    shot("09-technician-panel")
                     c.cancel(clock())
         finally:
             ui.close()

@@ -37,8 +37,14 @@ class IdDocument:
     valid_from: str | None = None
     valid_to: str | None = None  # ISO date or "long-term"
     id_number_valid: bool | None = None
+    check_digits_valid: bool | None = None  # MRZ-based documents (eMRTD) only
     photo_format: str | None = None
     photo: bytes = field(default=b"")
+    # Added for the SAM reader (issue 3); present only where the card has them.
+    appended_address: str | None = None  # a newer address written to the chip (30 03)
+    issue_count: str | None = None  # J: 签发次数; Y: 换证次数
+    authority_code: str | None = None  # I: the accepting authority's code
+    fingerprint: bytes = field(default=b"")  # the card's fingerprint block (30 10), opaque
 
     def __repr__(self) -> str:
         return f"IdDocument(card_type={self.card_type.value}, <personal data hidden>)"
@@ -47,14 +53,14 @@ class IdDocument:
         """The keys ``kiosk idcard read --json`` prints (those the document has)."""
         out: dict[str, object] = {}
         for key, value in asdict(self).items():
-            if key == "photo" or value is None:
+            if value is None or isinstance(value, bytes):
                 continue
             out[key] = value.value if isinstance(value, Enum) else value
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> IdDocument:
-        known = {f.name for f in fields(cls)} - {"photo", "card_type"}
+        known = {f.name for f in fields(cls)} - {"photo", "fingerprint", "card_type"}
         kwargs = {k: v for k, v in data.items() if k in known}
         return cls(card_type=CardType(str(data["card_type"])), **kwargs)  # type: ignore[arg-type]
 
@@ -63,4 +69,4 @@ class IdDocument:
         for f in fields(self):
             if f.name == "card_type":
                 continue
-            setattr(self, f.name, b"" if f.name == "photo" else None)
+            setattr(self, f.name, b"" if isinstance(getattr(self, f.name), bytes) else None)

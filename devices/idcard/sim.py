@@ -24,7 +24,7 @@ def sample_card() -> IdDocument:
         ethnicity="汉",
         birth_date="1990-03-07",
         address="湖北省武汉市江汉区市民之家路1号",
-        id_number="420103199003070016",
+        id_number="420103199003070017",
         issuer="武汉市公安局江汉分局",
         valid_from="2020-01-01",
         valid_to="2040-01-01",

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from devices.base import Device, DeviceError
+
+if TYPE_CHECKING:
+    from devices.ticket_printer.layout import LayoutBlock, PrinterProfile
+    from devices.ticket_printer.status import PrinterStatus
 
 
 @dataclass(frozen=True)
@@ -43,3 +47,9 @@ class TicketPrintError(DeviceError):
 class TicketPrinter(Device, Protocol):
     def print_ticket(self, ticket: TicketContent) -> None:
         """Print one ticket or raise TicketPrintError. Bounded in time."""
+
+    def configure(self, profile: PrinterProfile, layout: tuple[LayoutBlock, ...]) -> None:
+        """Use this paper/charset profile and ticket layout (from config) from now on."""
+
+    def status(self) -> PrinterStatus:
+        """Ask the printer for its real-time status now. Bounded in time, never raises."""

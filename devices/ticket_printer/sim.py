@@ -6,7 +6,15 @@ import threading
 import time
 
 from devices.health import EventKind, EventSink, Health, HealthState, HealthTracker
+from devices.ticket_printer.layout import (
+    DEFAULT_LAYOUT,
+    LayoutBlock,
+    PrinterProfile,
+    check_layout,
+    render,
+)
 from devices.ticket_printer.protocol import PrinterFault, TicketContent, TicketPrintError
+from devices.ticket_printer.status import PrinterStatus
 from devices.uri import DeviceUri
 
 _FAULT_EVENTS = {
@@ -28,6 +36,9 @@ class SimTicketPrinter:
         self.delay_s = uri.int_param("delay_ms", 300) / 1000
         self.paper_left = uri.int_param("paper", 500)
         self.printed: list[TicketContent] = []
+        self.rendered: list[bytes] = []  # the ESC/POS bytes a real printer would have got
+        self.profile = PrinterProfile()
+        self.layout: tuple[LayoutBlock, ...] = DEFAULT_LAYOUT
         self._fault: PrinterFault | None = None
         self._lock = threading.Lock()
         self._health = HealthTracker(role)
@@ -40,6 +51,23 @@ class SimTicketPrinter:
 
     def close(self) -> None:
         pass
+
+    def configure(self, profile: PrinterProfile, layout: tuple[LayoutBlock, ...]) -> None:
+        check_layout(layout)
+        self.profile = profile
+        self.layout = tuple(layout)
+
+    def status(self) -> PrinterStatus:
+        with self._lock:
+            fault, left = self._fault, self.paper_left
+        return PrinterStatus(
+            online=fault is not PrinterFault.OFFLINE,
+            cover_open=fault is PrinterFault.COVER_OPEN,
+            paper_end=fault is PrinterFault.PAPER_OUT or left <= 0,
+            paper_near_end=left <= self.LOW_PAPER,
+            error=fault is PrinterFault.ERROR,
+            reason="simulated" if fault is PrinterFault.OFFLINE else "",
+        )
 
     def inject(self, fault: PrinterFault | None) -> None:
         """Make the printer fail (or recover), as a technician's test would."""
@@ -68,6 +96,7 @@ class SimTicketPrinter:
         with self._lock:
             self.paper_left -= 1
             self.printed.append(ticket)
+            self.rendered.append(render(ticket, self.profile, self.layout).data)
             left = self.paper_left
         self._health.count("tickets")
         if left <= self.LOW_PAPER:

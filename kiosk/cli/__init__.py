@@ -22,6 +22,9 @@ COMMANDS = (
     "kiosk.cli.tour",
     "kiosk.cli.doctor",
     "kiosk.cli.ticket",
+    "kiosk.cli.technician",
+    "kiosk.cli.idcard",
+    "kiosk.cli.mrz",
     "kiosk.cli.photo",
 )
 

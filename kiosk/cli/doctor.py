@@ -9,6 +9,8 @@ from devices.health import Health, HealthState
 from devices.registry import open_device
 from devices.uri import DeviceUriError
 from kiosk.cli.common import add_config_arg, config_from, print_json
+from kiosk.config import KioskConfig
+from kiosk.config.loader import default_layer, load_layers
 from kiosk.terminal import device_uris
 
 
@@ -35,12 +37,24 @@ def check_devices(uris: dict[DeviceKind, str]) -> list[dict[str, object]]:
     return rows
 
 
+def config_warnings(config: KioskConfig) -> list[str]:
+    """Things that work but should not stay as they are on a terminal in a hall."""
+    warnings = []
+    default_pin = load_layers([default_layer()]).technician.pin_hash
+    if config.technician.pin_hash == default_pin:
+        warnings.append("the diagnostics PIN is the shipped default: run kiosk technician hash-pin")
+    return warnings
+
+
 def _doctor(args: argparse.Namespace) -> int:
     config = config_from(args)
     rows = check_devices(device_uris(config))
+    warnings = config_warnings(config)
     if args.json:
-        print_json({"terminal": config.terminal.id, "devices": rows})
+        print_json({"terminal": config.terminal.id, "devices": rows, "warnings": warnings})
     else:
+        for warning in warnings:
+            print(f"warning: {warning}")
         for row in rows:
             counters = " ".join(f"{k}={v}" for k, v in dict(row["counters"]).items())  # type: ignore[call-overload]
             reason = f" ({row['reason']})" if row["reason"] else ""

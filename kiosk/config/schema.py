@@ -52,8 +52,63 @@ class DevicesConfig(_Strict):
     voice: str = Field(pattern=r"^[a-z0-9+]+://")
 
 
+class PrinterProfileConfig(_Strict):
+    """``[ticket.printer]``: what differs between ticket printer models."""
+
+    paper_mm: Literal[58, 80] = 80
+    chars_per_line: int = Field(default=48, ge=16, le=72)  # at size 1: 48 on 80 mm, 32 on 58
+    cutter: bool = True
+    code_page: Literal["gb18030", "gbk", "gb2312"] = "gb18030"
+    qr: Literal["native", "raster"] = "native"  # native: GS ( k; raster: we draw it
+
+
+class LayoutBlockConfig(_Strict):
+    """One ``[[ticket.layout]]`` block; ``text`` is a template such as ``"{number}"``."""
+
+    kind: Literal["text", "qr", "rule", "feed", "cut"]
+    text: str = ""
+    align: Literal["left", "center", "right"] = "center"
+    width: int = Field(default=1, ge=1, le=8)
+    height: int = Field(default=1, ge=1, le=8)
+    bold: bool = False
+    lines: int = Field(default=1, ge=0, le=20)
+    module: int = Field(default=6, ge=1, le=16)
+    char: str = Field(default="-", min_length=1, max_length=1)
+
+    @field_validator("text")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        from devices.ticket_printer.layout import LayoutError, check_template
+
+        try:
+            check_template(value)
+        except LayoutError as exc:
+            raise ValueError(exc.problem) from None
+        return value
+
+
 class TicketConfig(_Strict):
     privacy_notice: str
+    # The hall's queue service; "" = none, every number comes from the offline block.
+    central_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    central_timeout_s: float = Field(default=1.5, gt=0, le=5)
+    central_retry_s: int = Field(default=30, ge=0, le=3600)  # after a failure, stay offline
+    # This terminal's offline block: numbers like "A" + "K" + "007" when the centre is
+    # unreachable. Every terminal of a hall needs its own letter(s).
+    offline_tag: str = Field(default="Z", pattern=r"^[A-Z]{1,2}$")
+    # Key for the ticket's verification code; "" falls back to the hall id (guessable).
+    verification_secret: str = ""
+    # When set, the QR code is a link a phone opens, e.g. "https://queue.example.cn/t".
+    follow_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    printer: PrinterProfileConfig = PrinterProfileConfig()
+    layout: list[LayoutBlockConfig] = Field(default_factory=list)  # empty: built-in layout
+
+
+class TechnicianConfig(_Strict):
+    # Salted PBKDF2 of the diagnostics PIN; `kiosk technician hash-pin` makes one.
+    pin_hash: str = Field(pattern=r"^pbkdf2-sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}$")
+    max_tries: int = Field(ge=1, le=10)
+    lockout_s: int = Field(ge=10, le=3600)
 
 
 class ServiceCategory(_Strict):
@@ -68,6 +123,7 @@ class KioskConfig(_Strict):
     ui: UiConfig
     devices: DevicesConfig
     ticket: TicketConfig
+    technician: TechnicianConfig
     services: list[ServiceCategory] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -79,6 +135,14 @@ class KioskConfig(_Strict):
                 if value in seen:
                     raise ValueError(f"two services share the {attr} {value!r}")
                 seen.add(value)
+        prefixes = {svc.prefix for svc in self.services}
+        for svc in self.services:
+            offline = svc.prefix + self.ticket.offline_tag
+            if offline in prefixes:
+                raise ValueError(
+                    f"offline numbers {offline}001... of {svc.code} would look like service"
+                    f" prefix {offline!r}: choose another ticket.offline_tag"
+                )
         return self
 
     def service(self, code: str) -> ServiceCategory:

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from devices.camera.protocol import Camera, Frame
-from devices.health import HealthState
+from devices.health import DeviceEvent, HealthState
+from kiosk.flows.journey import JourneyContext, JourneyEntry
 from kiosk.flows.machine import Machine, Timeout
 from kiosk.photo.context import Image, PhotoContext
 from kiosk.photo.errors import PhotoError
-from kiosk.photo.live import Guidance
+
+if TYPE_CHECKING:  # the live analyser pulls in OpenCV: not at terminal start-up
+    from kiosk.photo.live import Guidance
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,17 @@ class PhotoEvent(Enum):
     CAMERA_BACK = auto()
     TIMEOUT = auto()
     CLOSE = auto()
+
+
+SCREENS = {
+    PhotoState.PREVIEW: "photo_preview",
+    PhotoState.COUNTDOWN: "photo_countdown",
+    PhotoState.PROCESSING: "photo_processing",
+    PhotoState.RESULT: "photo_result",
+    PhotoState.HELP: "photo_help",
+    PhotoState.CAMERA_LOST: "photo_camera_lost",
+    PhotoState.FINISHED: "photo_result",
+}
 
 
 class PhotoEngine(Protocol):
@@ -157,6 +172,32 @@ class PhotoJourney:
     def holds_personal_data(self) -> bool:
         return True  # a face
 
+    @property
+    def screen(self) -> str:
+        return SCREENS[self.state]
+
+    @property
+    def can_go_back(self) -> bool:
+        return self.state in (
+            PhotoState.PREVIEW,
+            PhotoState.COUNTDOWN,
+            PhotoState.CAMERA_LOST,
+            PhotoState.HELP,
+        )
+
+    @property
+    def idle_exempt(self) -> bool:
+        # A citizen posing for the camera touches nothing: every state of this
+        # journey times out by itself instead.
+        return True
+
+    def prompt_values(self) -> dict[str, str]:
+        return {}
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        # Camera loss is read from the camera's health on every tick.
+        return False
+
     def remaining(self, now: float) -> float | None:
         return self.machine.remaining(now)
 
@@ -171,9 +212,13 @@ class PhotoJourney:
         if self.machine.can(PhotoEvent.ACCEPT):
             self.machine.fire(PhotoEvent.ACCEPT, now)
 
-    def close(self, now: float) -> None:
-        if self.machine.can(PhotoEvent.CLOSE):
-            self.machine.fire(PhotoEvent.CLOSE, now)
+    def close(self) -> None:
+        """The journey is left: forget the face and drop work in flight."""
+        for future in (self._analysing, self._taking):
+            if future is not None:
+                future.cancel()
+        self._analysing = self._taking = None
+        self.wipe()
 
     def wipe(self) -> None:
         """Forget the face: the outcome and the frames the preview kept."""
@@ -185,7 +230,7 @@ class PhotoJourney:
     # -- time -------------------------------------------------------------------------
     def tick(self, now: float) -> bool:
         """Advance on camera health, finished analyses and timeouts; True if changed."""
-        before = (self.state, self.guidance, self.outcome)
+        before = (self.state, self.outcome)
         self._watch_camera(now)
         if self.state in (PhotoState.PREVIEW, PhotoState.COUNTDOWN):
             self._collect_analysis(now)
@@ -193,7 +238,8 @@ class PhotoJourney:
         if self.state is PhotoState.PROCESSING:
             self._collect_photo(now)
         self.machine.tick(now)
-        return before != (self.state, self.guidance, self.outcome)
+        # Guidance changes are not screen changes: the booth view-model polls those.
+        return before != (self.state, self.outcome)
 
     def _watch_camera(self, now: float) -> None:
         faulty = self.camera.health().state is HealthState.FAULT
@@ -286,3 +332,23 @@ class PhotoJourney:
             self.machine.fire(PhotoEvent.TOO_MANY_FAILURES, now)
         else:
             self.machine.fire(PhotoEvent.FAILED, now)
+
+
+def photo_entry(camera: Camera, engine: Callable[[], PhotoEngine]) -> JourneyEntry:
+    """The menu tile for the free ID photo. The engine is built on first use."""
+    built: list[PhotoEngine] = []
+
+    def start(ctx: JourneyContext, now: float) -> PhotoJourney:
+        if not built:
+            built.append(engine())
+        return PhotoJourney(camera, built[0], ctx.pool, now)
+
+    return JourneyEntry(
+        name="photo",
+        title_zh="免费证件照",
+        title_en="Free ID photo",
+        subtitle_zh="护照、身份证、签证等照片，当场拍好",
+        subtitle_en="Passport, ID card and visa photos, ready in a minute",
+        icon="照",
+        start=start,
+    )

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from enum import Enum, auto
 from typing import Protocol
 
+from devices.health import DeviceEvent
+from kiosk.flows.journey import JourneyContext, JourneyEntry
 from kiosk.flows.machine import Machine, Timeout
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,6 @@ class TicketEvent(Enum):
     PRINTED = auto()
     PRINT_FAILED = auto()
     TIMEOUT = auto()
-    CLOSE = auto()
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,17 @@ class TicketIssuer(Protocol):
         """Allocate a number and print it; never raises for printer faults."""
 
 
+SCREENS = {
+    TicketState.CHOOSE_SERVICE: "ticket_services",
+    TicketState.PRINTING: "ticket_printing",
+    TicketState.DONE: "ticket_done",
+    TicketState.NOT_PRINTED: "ticket_not_printed",
+    TicketState.FINISHED: "ticket_done",
+}
+
+
 class TicketJourney:
-    """One citizen taking one ticket. The UI calls ``choose`` and ``tick``."""
+    """One citizen taking one ticket. The UI calls ``choose``; the controller ``tick``."""
 
     name = "ticket"
 
@@ -76,10 +86,8 @@ class TicketJourney:
                 (S.PRINTING, E.PRINTED): S.DONE,
                 (S.PRINTING, E.PRINT_FAILED): S.NOT_PRINTED,
                 (S.DONE, E.TIMEOUT): S.FINISHED,
-                (S.DONE, E.CLOSE): S.FINISHED,
                 # Longer: the citizen needs time to photograph the number.
                 (S.NOT_PRINTED, E.TIMEOUT): S.FINISHED,
-                (S.NOT_PRINTED, E.CLOSE): S.FINISHED,
             },
             {
                 S.DONE: Timeout(done_timeout_s, E.TIMEOUT),
@@ -97,17 +105,28 @@ class TicketJourney:
         return self.state is TicketState.FINISHED
 
     @property
-    def holds_personal_data(self) -> bool:
-        return False  # a queue ticket carries none
+    def screen(self) -> str:
+        return SCREENS[self.state]
+
+    @property
+    def can_go_back(self) -> bool:
+        return self.state is TicketState.CHOOSE_SERVICE
+
+    @property
+    def idle_exempt(self) -> bool:
+        # Printing must not be cut short; confirmation screens return by themselves.
+        return self.state is not TicketState.CHOOSE_SERVICE
+
+    def prompt_values(self) -> dict[str, str]:
+        if self.result is None:
+            return {}
+        # "A 0 2 3": spoken digit by digit, as hall staff call numbers.
+        return {"number": " ".join(self.result.number), "service": self.result.service_name}
 
     def choose(self, service_code: str, now: float) -> None:
         self.machine.fire(TicketEvent.SERVICE_CHOSEN, now)
         issued_at = datetime.now(UTC)
         self._pending = self._pool.submit(self._issuer.issue, service_code, issued_at)
-
-    def close(self, now: float) -> None:
-        if self.machine.can(TicketEvent.CLOSE):
-            self.machine.fire(TicketEvent.CLOSE, now)
 
     def tick(self, now: float) -> bool:
         """Advance on finished I/O or timeouts; returns True if the state changed."""
@@ -127,3 +146,27 @@ class TicketJourney:
 
     def remaining(self, now: float) -> float | None:
         return self.machine.remaining(now)
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        return False
+
+    def close(self) -> None:
+        # A ticket already being printed is not cancelled: its number is issued.
+        self._pending = None
+
+
+def ticket_entry(issuer: TicketIssuer) -> JourneyEntry:
+    """The menu tile for taking a queue number."""
+
+    def start(ctx: JourneyContext, now: float) -> TicketJourney:
+        return TicketJourney(issuer, ctx.pool, ctx.config.ui.done_timeout_s, now)
+
+    return JourneyEntry(
+        name="ticket",
+        title_zh="取号排队",
+        title_en="Take a queue number",
+        subtitle_zh="选择业务，打印排队号",
+        subtitle_en="Pick a service, get a ticket",
+        icon="号",
+        start=start,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ class IssuedNumber:
     sequence: int
     people_ahead: int
     issued_at: datetime
-    source: str  # "local" (this terminal) or "central"
+    source: str  # "local" (this terminal), "central" or "offline" (this terminal's block)
 
 
 class LocalNumberStore:
@@ -39,6 +40,14 @@ class LocalNumberStore:
                 " day TEXT NOT NULL, service TEXT NOT NULL, last INTEGER NOT NULL,"
                 " PRIMARY KEY (day, service))"
             )
+            # Every number handed to a citizen, with where it came from; the primary key
+            # makes a duplicate impossible even if the centre repeated itself.
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS issued_ticket ("
+                " day TEXT NOT NULL, number TEXT NOT NULL, service TEXT NOT NULL,"
+                " sequence INTEGER NOT NULL, source TEXT NOT NULL, issued_at TEXT NOT NULL,"
+                " printed INTEGER, PRIMARY KEY (day, number))"
+            )
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -49,30 +58,71 @@ class LocalNumberStore:
             self._local.conn = conn
         return conn
 
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self._tz
+
     def local_day(self, now: datetime) -> date:
         return now.astimezone(self._tz).date()
 
-    def allocate(self, service_code: str, prefix: str, now: datetime) -> IssuedNumber:
-        day = self.local_day(now)
+    def next_sequence(self, day: date, counter: str) -> int:
+        """Bump and return the persisted counter ``counter`` of ``day`` (starts at 1)."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
                 "SELECT last FROM ticket_counter WHERE day=? AND service=?",
-                (day.isoformat(), service_code),
+                (day.isoformat(), counter),
             ).fetchone()
             seq = (row[0] if row else 0) + 1
             conn.execute(
                 "INSERT INTO ticket_counter(day, service, last) VALUES (?,?,?)"
                 " ON CONFLICT(day, service) DO UPDATE SET last=excluded.last",
-                (day.isoformat(), service_code, seq),
+                (day.isoformat(), counter, seq),
             )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        return seq
+
+    def issue_next(
+        self, day: date, counter: str, make: Callable[[int], IssuedNumber]
+    ) -> IssuedNumber:
+        """Bump ``counter`` and record ``make(sequence)`` in one transaction (one fsync).
+
+        A sequence whose number is already recorded (say, a restored database) is
+        skipped, so the number returned was never handed out before.
+        """
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT last FROM ticket_counter WHERE day=? AND service=?",
+                (day.isoformat(), counter),
+            ).fetchone()
+            seq = row[0] if row else 0
+            while True:
+                seq += 1
+                issued = make(seq)
+                if self._insert(conn, issued):
+                    break
+            conn.execute(
+                "INSERT INTO ticket_counter(day, service, last) VALUES (?,?,?)"
+                " ON CONFLICT(day, service) DO UPDATE SET last=excluded.last",
+                (day.isoformat(), counter, seq),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return issued
+
+    def allocate(self, service_code: str, prefix: str, now: datetime) -> IssuedNumber:
+        day = self.local_day(now)
+        seq = self.next_sequence(day, service_code)
         # Without the hall's calling system the terminal only knows how many it issued
-        # today; the centre's allocation (issue 4) replaces this estimate.
+        # today; the centre's allocation (kiosk.tickets.allocator) replaces this estimate.
         return IssuedNumber(
             number=f"{prefix}{seq:03d}",
             service_code=service_code,
@@ -82,3 +132,41 @@ class LocalNumberStore:
             issued_at=now.astimezone(self._tz),
             source="local",
         )
+
+    def record(self, issued: IssuedNumber) -> bool:
+        """Keep ``issued``; False (and nothing kept) if that number was already handed out."""
+        return self._insert(self._conn(), issued)
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, issued: IssuedNumber) -> bool:
+        try:
+            conn.execute(
+                "INSERT INTO issued_ticket(day, number, service, sequence, source, issued_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (
+                    issued.day.isoformat(),
+                    issued.number,
+                    issued.service_code,
+                    issued.sequence,
+                    issued.source,
+                    issued.issued_at.isoformat(),
+                ),
+            )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def mark_printed(self, day: date, number: str, printed: bool) -> None:
+        self._conn().execute(
+            "UPDATE issued_ticket SET printed=? WHERE day=? AND number=?",
+            (int(printed), day.isoformat(), number),
+        )
+
+    def issued(self, day: date) -> list[tuple[str, str, str, bool | None]]:
+        """(number, service, source, printed) of every ticket of ``day``, in order."""
+        rows = self._conn().execute(
+            "SELECT number, service, source, printed FROM issued_ticket WHERE day=?"
+            " ORDER BY issued_at, rowid",
+            (day.isoformat(),),
+        )
+        return [(n, svc, src, None if p is None else bool(p)) for n, svc, src, p in rows]

@@ -13,8 +13,14 @@ from ui.tour import render_tour
 def test_tour_renders_every_screen(qapp: object, config: KioskConfig, tmp_path: Path) -> None:
     written = render_tour(config, tmp_path / "tour")
     names = {p.name for p in written}
-    assert len(written) == 28
-    for screen in ("01-attract", "03-ticket-services", "05-ticket-done", "07-idle-warning"):
+    assert len(written) == 36
+    for screen in (
+        "01-attract",
+        "03-ticket-services",
+        "05-ticket-done",
+        "07-idle-warning",
+        "09-technician-panel",
+    ):
         for variant in ("zh_CN", "en", "zh_CN-large", "en-large"):
             assert f"{screen}-{variant}.png" in names
     for path in written:

@@ -9,21 +9,34 @@ from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController, Screen
+from kiosk.flows.ticket import TicketJourney, TicketResult
+from kiosk.journeys import available_journeys
 from kiosk.session import EndReason
 from kiosk.terminal import Terminal, build_terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
 from tests.support import ManualClock
 
 
 def controller_for(config: KioskConfig, clock: ManualClock) -> tuple[KioskController, Terminal]:
     terminal = build_terminal(config)
-    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
-    return KioskController(config, issuer, clock()), terminal
+    return KioskController(config, available_journeys(terminal), clock()), terminal
+
+
+def choose(c: KioskController, code: str, clock: ManualClock) -> None:
+    journey = c.journey_as(TicketJourney)
+    assert journey is not None
+    journey.choose(code, clock())
+    c.acted(clock())
+
+
+def result(c: KioskController) -> TicketResult:
+    journey = c.journey_as(TicketJourney)
+    assert journey is not None and journey.result is not None
+    return journey.result
 
 
 def wait_for_result(c: KioskController, clock: ManualClock) -> None:
     deadline = time.monotonic() + 5
-    while c.screen is Screen.TICKET_PRINTING and time.monotonic() < deadline:
+    while c.screen == "ticket_printing" and time.monotonic() < deadline:
         c.tick(clock())
         time.sleep(0.01)
 
@@ -35,15 +48,14 @@ def test_ticket_journey_prints_and_returns_to_start(
     assert c.screen is Screen.ATTRACT
     c.start(clock())
     assert c.screen is Screen.MENU
-    assert c.journeys() == ["ticket"]
+    assert [e.name for e in c.journeys()] == ["ticket", "photo"]
     c.open_journey("ticket", clock())
-    assert c.screen is Screen.TICKET_SERVICES
-    c.choose_service("CRJ", clock())
-    assert c.screen is Screen.TICKET_PRINTING
+    assert c.screen == "ticket_services"
+    choose(c, "CRJ", clock)
+    assert c.screen == "ticket_printing"
     wait_for_result(c, clock)
-    assert c.screen is Screen.TICKET_DONE
-    assert c.journey is not None and c.journey.result is not None
-    assert c.journey.result.number == "B001"
+    assert c.screen == "ticket_done"
+    assert result(c).number == "B001"
     printer = terminal.ticket_printer
     assert isinstance(printer, SimTicketPrinter)
     assert [t.number for t in printer.printed] == ["B001"]
@@ -64,20 +76,19 @@ def test_paper_out_still_issues_the_number_and_shows_it(
     assert isinstance(printer, SimTicketPrinter)
     printer.inject(PrinterFault.PAPER_OUT)
     c.open_journey("ticket", clock())
-    c.choose_service("HUJI", clock())
+    choose(c, "HUJI", clock)
     wait_for_result(c, clock)
-    assert c.screen is Screen.TICKET_NOT_PRINTED
-    assert c.journey is not None and c.journey.result is not None
-    assert c.journey.result.number == "A001"
-    assert not c.journey.result.printed
+    assert c.screen == "ticket_not_printed"
+    assert result(c).number == "A001"
+    assert not result(c).printed
     assert printer.health().state == "fault"
     # Printer back: the next citizen gets the next number, printed; nothing was burned.
     printer.inject(None)
     c.finish(clock())
     c.open_journey("ticket", clock())
-    c.choose_service("HUJI", clock())
+    choose(c, "HUJI", clock)
     wait_for_result(c, clock)
-    assert c.screen is Screen.TICKET_DONE
+    assert c.screen == "ticket_done"
     assert [t.number for t in printer.printed] == ["A002"]
 
 
@@ -105,7 +116,7 @@ def test_idle_countdown_then_session_ends_and_is_wiped(
 
     c.touch(clock())  # "I'm still here"
     assert c.idle_countdown(clock()) is None
-    assert c.screen is Screen.TICKET_SERVICES
+    assert c.screen == "ticket_services"
 
     clock.advance(config.ui.idle_timeout_s + config.ui.idle_warning_s + 0.5)
     c.tick(clock())

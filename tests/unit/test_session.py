@@ -33,5 +33,5 @@ def test_personal_data_never_reaches_repr_or_logs(caplog: pytest.LogCaptureFixtu
     logging.getLogger("test").info("session %r card %r", session, card)
     session.end(EndReason.CANCELLED)
     text = caplog.text
-    assert "张小明" not in text and "420103199003070016" not in text
+    assert "张小明" not in text and "420103199003070017" not in text
     assert "personal data hidden" in text

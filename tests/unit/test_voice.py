@@ -11,8 +11,8 @@ from devices.voice.espeak import EspeakVoice
 from devices.voice.sim import SimVoice
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
+from kiosk.journeys import available_journeys
 from kiosk.terminal import build_terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
 from kiosk.voice import VoicePrompts
 from tests.support import ManualClock
 
@@ -21,8 +21,7 @@ def test_each_screen_is_announced_once_in_the_chosen_language(
     config: KioskConfig, clock: ManualClock
 ) -> None:
     terminal = build_terminal(config)
-    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
-    c = KioskController(config, issuer, clock())
+    c = KioskController(config, available_journeys(terminal), clock())
     voice = terminal.voice
     assert isinstance(voice, SimVoice)
     VoicePrompts(c, voice, enabled=True)
@@ -40,8 +39,7 @@ def test_each_screen_is_announced_once_in_the_chosen_language(
 
 def test_voice_off_says_nothing(config: KioskConfig, clock: ManualClock) -> None:
     terminal = build_terminal(config)
-    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
-    c = KioskController(config, issuer, clock())
+    c = KioskController(config, available_journeys(terminal), clock())
     voice = terminal.voice
     assert isinstance(voice, SimVoice)
     VoicePrompts(c, voice, enabled=False)

@@ -3,22 +3,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="33" />
+        <location filename="../qml/AttractScreen.qml" line="41" />
         <source>Self-service terminal</source>
         <translation>Self-service terminal</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="49" />
+        <location filename="../qml/AttractScreen.qml" line="57" />
         <source>Tap to start</source>
         <translation>Tap to start</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Normal text</source>
         <translation>Normal text</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Large text</source>
         <translation>Large text</translation>
     </message>
@@ -109,6 +109,37 @@
         <location filename="../qml/PhotoResultScreen.qml" line="69" />
         <source>OK, use this photo (%1)</source>
         <translation>OK, use this photo (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>TechPanelScreen</name>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="15" />
+        <source>Diagnostics</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="25" />
+        <source>Exit</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="76" />
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+</context>
+<context>
+    <name>TechPinScreen</name>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="35" />
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="45" />
+        <source>Exit</source>
+        <translation>Exit</translation>
     </message>
 </context>
 <context>

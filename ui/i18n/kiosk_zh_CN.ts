@@ -3,22 +3,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="33" />
+        <location filename="../qml/AttractScreen.qml" line="41" />
         <source>Self-service terminal</source>
         <translation>政务服务自助终端</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="49" />
+        <location filename="../qml/AttractScreen.qml" line="57" />
         <source>Tap to start</source>
         <translation>点击开始</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Normal text</source>
         <translation>标准字体</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="82" />
+        <location filename="../qml/AttractScreen.qml" line="90" />
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
@@ -109,6 +109,37 @@
         <location filename="../qml/PhotoResultScreen.qml" line="69" />
         <source>OK, use this photo (%1)</source>
         <translation>确定，使用这张照片（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>TechPanelScreen</name>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="15" />
+        <source>Diagnostics</source>
+        <translation>设备诊断</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="25" />
+        <source>Exit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="76" />
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+</context>
+<context>
+    <name>TechPinScreen</name>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="35" />
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../qml/TechPinScreen.qml" line="45" />
+        <source>Exit</source>
+        <translation>退出</translation>
     </message>
 </context>
 <context>

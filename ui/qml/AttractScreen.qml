@@ -19,12 +19,20 @@ Item {
         width: parent.width * 0.8
         spacing: 40
         Text {
+            objectName: "hallName"
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             text: shell.hallName
             color: "white"
             font.pixelSize: 72 * root.s
             font.bold: true
+            // Technicians hold the hall name for three seconds to reach diagnostics.
+            MouseArea {
+                anchors.fill: parent
+                pressAndHoldInterval: 3000
+                onPressAndHold: attract.technician()
+                onClicked: attract.start()
+            }
         }
         Text {
             width: parent.width

@@ -19,6 +19,11 @@ class AttractViewModel(ScreenViewModel):
     def start(self) -> None:
         self._c.start(self.now())
 
+    @Slot()
+    def technician(self) -> None:
+        """A long press on the hall name: the technician's PIN pad."""
+        self._c.open_journey("diagnostics", self.now())
+
     @Slot(str)
     def setLanguage(self, language: str) -> None:
         self._c.set_language(language, self.now())

@@ -6,41 +6,20 @@ from PySide6.QtCore import Property, Signal, Slot
 
 from ui.viewmodels.base import ScreenViewModel
 
-# (zh title, en title, zh subtitle, en subtitle, icon glyph)
-_ENTRIES = {
-    "ticket": (
-        "取号排队",
-        "Take a queue number",
-        "选择业务，打印排队号",
-        "Pick a service, get a ticket",
-        "号",
-    ),
-    "photo": (
-        "免费证件照",
-        "Free ID photo",
-        "护照、身份证、签证等照片，当场拍好",
-        "Passport, ID card and visa photos, ready in a minute",
-        "照",
-    ),
-}
-
 
 class MenuViewModel(ScreenViewModel):
     changed = Signal()
 
     def _entries(self) -> list[dict[str, str]]:
-        out = []
-        for name in self._c.journeys():
-            zh, en, zh_sub, en_sub, icon = _ENTRIES[name]
-            out.append(
-                {
-                    "id": name,
-                    "title": self.pick(zh, en),
-                    "subtitle": self.pick(zh_sub, en_sub),
-                    "icon": icon,
-                }
-            )
-        return out
+        return [
+            {
+                "id": e.name,
+                "title": self.pick(e.title_zh, e.title_en),
+                "subtitle": self.pick(e.subtitle_zh, e.subtitle_en),
+                "icon": e.icon,
+            }
+            for e in self._c.journeys()
+        ]
 
     entries = Property("QVariantList", _entries, notify=changed)
 

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import Property, Signal, Slot
 
 from kiosk.flows.photo import PhotoJourney, PhotoState
-from kiosk.photo.live import INSTRUCTIONS
+from kiosk.photo.instructions import INSTRUCTIONS
 from ui.viewmodels.base import ScreenViewModel
 
 
@@ -19,8 +19,7 @@ class PhotoBoothViewModel(ScreenViewModel):
     _shown = (-1, "", -1)
 
     def _journey(self) -> PhotoJourney | None:
-        j = self._c.journey
-        return j if isinstance(j, PhotoJourney) else None
+        return self._c.journey_as(PhotoJourney)
 
     def latest_frame(self) -> np.ndarray | None:
         """The frame the guidance was computed on (outline and words match it)."""

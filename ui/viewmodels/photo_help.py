@@ -12,14 +12,17 @@ class PhotoHelpViewModel(ScreenViewModel):
     changed = Signal()
 
     def _tries(self) -> int:
-        j = self._c.journey
-        return j.failures if isinstance(j, PhotoJourney) else 0
+        j = self._c.journey_as(PhotoJourney)
+        return j.failures if j is not None else 0
 
     tries = Property(int, _tries, notify=changed)
 
     @Slot()
     def retake(self) -> None:
-        self._c.photo_retake(self.now())
+        j = self._c.journey_as(PhotoJourney)
+        if j is not None:
+            j.retake(self.now())
+        self._c.acted(self.now())
 
     @Slot()
     def done(self) -> None:

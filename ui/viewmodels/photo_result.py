@@ -19,8 +19,7 @@ class PhotoResultViewModel(ScreenViewModel):
     _serial = 0
 
     def _journey(self) -> PhotoJourney | None:
-        j = self._c.journey
-        return j if isinstance(j, PhotoJourney) else None
+        return self._c.journey_as(PhotoJourney)
 
     def photo(self) -> np.ndarray | None:
         j = self._journey()
@@ -61,8 +60,15 @@ class PhotoResultViewModel(ScreenViewModel):
 
     @Slot()
     def retake(self) -> None:
-        self._c.photo_retake(self.now())
+        j = self._c.journey_as(PhotoJourney)
+        if j is not None:
+            j.retake(self.now())
+        self._c.acted(self.now())
 
     @Slot()
     def accept(self) -> None:
-        self._c.photo_accept(self.now())
+        """The citizen keeps the photo: the journey ends, and the session with it."""
+        j = self._c.journey_as(PhotoJourney)
+        if j is not None:
+            j.accept(self.now())
+        self._c.acted(self.now())

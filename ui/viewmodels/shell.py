@@ -9,19 +9,22 @@ from PySide6.QtCore import Property, Signal, Slot
 from kiosk.flows.kiosk import Screen
 from ui.viewmodels.base import ScreenViewModel
 
-SCREEN_FILES = {
+# Screen id (from the core) -> QML file under ui/qml/. A journey's screens are added here.
+SCREEN_FILES: dict[str, str] = {
     Screen.ATTRACT: "AttractScreen.qml",
     Screen.MENU: "MenuScreen.qml",
-    Screen.TICKET_SERVICES: "TicketServicesScreen.qml",
-    Screen.TICKET_PRINTING: "TicketPrintingScreen.qml",
-    Screen.TICKET_DONE: "TicketResultScreen.qml",
-    Screen.TICKET_NOT_PRINTED: "TicketResultScreen.qml",
-    Screen.PHOTO_PREVIEW: "PhotoBoothScreen.qml",
-    Screen.PHOTO_COUNTDOWN: "PhotoBoothScreen.qml",
-    Screen.PHOTO_PROCESSING: "PhotoBoothScreen.qml",
-    Screen.PHOTO_CAMERA_LOST: "PhotoBoothScreen.qml",
-    Screen.PHOTO_RESULT: "PhotoResultScreen.qml",
-    Screen.PHOTO_HELP: "PhotoHelpScreen.qml",
+    "ticket_services": "TicketServicesScreen.qml",
+    "ticket_printing": "TicketPrintingScreen.qml",
+    "ticket_done": "TicketResultScreen.qml",
+    "ticket_not_printed": "TicketResultScreen.qml",
+    "tech_pin": "TechPinScreen.qml",
+    "tech_panel": "TechPanelScreen.qml",
+    "photo_preview": "PhotoBoothScreen.qml",
+    "photo_countdown": "PhotoBoothScreen.qml",
+    "photo_processing": "PhotoBoothScreen.qml",
+    "photo_camera_lost": "PhotoBoothScreen.qml",
+    "photo_result": "PhotoResultScreen.qml",
+    "photo_help": "PhotoHelpScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3

@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import Property, Signal, Slot
 
-from kiosk.flows.ticket import TicketResult
+from kiosk.flows.ticket import TicketJourney, TicketResult
 from ui.qr import qr_url
 from ui.viewmodels.base import ScreenViewModel
 
@@ -18,7 +18,7 @@ class TicketResultViewModel(ScreenViewModel):
     _shown_left = -1
 
     def _result(self) -> TicketResult | None:
-        journey = self._c.journey
+        journey = self._c.journey_as(TicketJourney)
         return journey.result if journey is not None else None
 
     def _number(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Property, Signal, Slot
 
+from kiosk.flows.ticket import TicketJourney
 from ui.viewmodels.base import ScreenViewModel
 
 
@@ -25,7 +26,12 @@ class TicketServicesViewModel(ScreenViewModel):
 
     @Slot(str)
     def choose(self, code: str) -> None:
-        self._c.choose_service(code, self.now())
+        journey = self._c.journey_as(TicketJourney)
+        if journey is None:
+            return  # a late tap after the journey ended
+        self._c.config.service(code)  # refuse unknown codes before anything is issued
+        journey.choose(code, self.now())
+        self._c.acted(self.now())
 
     @Slot()
     def back(self) -> None:

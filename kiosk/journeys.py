@@ -1,0 +1,30 @@
+"""Which journeys this terminal offers, wired to its devices (part of the composition root)."""
+
+from __future__ import annotations
+
+from kiosk.flows.diagnostics import diagnostics_entry
+from kiosk.flows.journey import JourneyEntry
+from kiosk.flows.photo import PhotoEngine, photo_entry
+from kiosk.flows.ticket import ticket_entry
+from kiosk.terminal import Terminal
+from kiosk.tickets.issuer import LocalTicketIssuer
+
+
+def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
+    """The menu, in order. A journey appears only when what it needs exists."""
+    config = terminal.config
+    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
+    return [
+        ticket_entry(issuer),
+        photo_entry(terminal.camera, booth_engine),
+        diagnostics_entry(terminal),
+    ]
+
+
+def booth_engine() -> PhotoEngine:
+    """The booth takes the exit-entry photo, the hall's most asked-for spec. Imported
+    on first use, so the attract screen does not wait for OpenCV and mediapipe."""
+    from kiosk.photo.engine import BoothEngine
+    from kiosk.photo.specs import get_spec
+
+    return BoothEngine(get_spec("cn-exit-entry"))

@@ -1,0 +1,1 @@
+"""What technicians use on site: the PIN, device self-tests."""
