@@ -16,15 +16,17 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
     return [
         ticket_entry(issuer),
-        photo_entry(terminal.camera, booth_engine),
+        photo_entry(
+            terminal.camera, lambda: booth_engine(config.photo.spec, config.photo.background)
+        ),
         diagnostics_entry(terminal),
     ]
 
 
-def booth_engine() -> PhotoEngine:
-    """The booth takes the exit-entry photo, the hall's most asked-for spec. Imported
+def booth_engine(spec_id: str, background: str) -> PhotoEngine:
+    """The booth's engine for the configured spec ([photo] in the config). Imported
     on first use, so the attract screen does not wait for OpenCV and mediapipe."""
     from kiosk.photo.engine import BoothEngine
     from kiosk.photo.specs import get_spec
 
-    return BoothEngine(get_spec("cn-exit-entry"))
+    return BoothEngine(get_spec(spec_id), background or None)

@@ -86,3 +86,15 @@ def test_background_parser_never_crashes(value: str) -> None:
         assert exc.value == value
     else:
         assert len(hex_value) == 7 and hex_value.startswith("#")
+
+
+def test_booth_spec_comes_from_config(tmp_path: Path) -> None:
+    from kiosk.config import ConfigError
+    from tests.support import make_config
+
+    config = make_config(tmp_path, '[photo]\nspec = "us-visa"\n')
+    assert config.photo.spec == "us-visa" and config.photo.background == ""
+    with pytest.raises(ConfigError, match="nope"):
+        make_config(tmp_path, '[photo]\nspec = "nope"\n')
+    with pytest.raises(ConfigError, match="purple"):
+        make_config(tmp_path, '[photo]\nbackground = "purple"\n')
