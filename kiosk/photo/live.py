@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from kiosk.photo import geometry
 from kiosk.photo.checks import run_checks
@@ -92,6 +93,8 @@ class LiveAnalyser:
         self._count = 0
         self._last_meshes = -1
         self._segmenter: Segmenter | None = None
+        self._preview_alpha: npt.NDArray[np.float32] | None = None
+        self._preview_n = 0
 
     def analyse(self, frame: Image) -> tuple[Guidance, PhotoContext]:
         start = time.perf_counter()
@@ -161,13 +164,21 @@ class LiveAnalyser:
         if w > self.WORK_WIDTH:
             size = (self.WORK_WIDTH, round(h * self.WORK_WIDTH / w))
             shown = np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), np.uint8)
-        # The model sees 256x144 anyway: mask and refine at half the shown size.
         sh, sw = shown.shape[:2]
-        half = np.asarray(
-            cv2.resize(shown, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA), np.uint8
-        )
-        mask = refine_guided(half, self._segmenter.mask(half), radius=4)
-        alpha = np.asarray(cv2.resize(mask, (sw, sh), interpolation=cv2.INTER_LINEAR), np.float32)
+        # A person standing for a photo moves little: the mask is refreshed on every
+        # other frame (it is most of the cost), the composite on every frame.
+        alpha = self._preview_alpha
+        if alpha is None or alpha.shape != (sh, sw) or self._preview_n % 2 == 0:
+            # The model sees 256x144 anyway: mask and refine at half the shown size.
+            half = np.asarray(
+                cv2.resize(shown, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA), np.uint8
+            )
+            mask = refine_guided(half, self._segmenter.mask(half), radius=4)
+            alpha = np.asarray(
+                cv2.resize(mask, (sw, sh), interpolation=cv2.INTER_LINEAR), np.float32
+            )
+            self._preview_alpha = alpha
+        self._preview_n += 1
         return composite_preview(shown, alpha, self.spec.background_bgr(background))
 
     def close(self) -> None:
