@@ -7,13 +7,13 @@ from kiosk.flows.journey import JourneyEntry
 from kiosk.flows.photo import PhotoEngine, photo_entry
 from kiosk.flows.ticket import ticket_entry
 from kiosk.terminal import Terminal
-from kiosk.tickets.issuer import LocalTicketIssuer
+from kiosk.tickets.service import TicketService, build_allocator
 
 
 def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     """The menu, in order. A journey appears only when what it needs exists."""
     config = terminal.config
-    issuer = LocalTicketIssuer(config, terminal.ticket_printer, terminal.numbers)
+    issuer = TicketService(config, terminal.ticket_printer, build_allocator(config))
     return [
         ticket_entry(issuer),
         photo_entry(

@@ -16,7 +16,9 @@ from devices.registry import open_device
 from devices.ticket_printer.protocol import TicketPrinter
 from devices.voice.protocol import Voice
 from kiosk.config import KioskConfig
-from kiosk.tickets.numbers import LocalNumberStore
+from kiosk.outbox import make_worker, open_outbox, setup_from
+from offline_cache.store import Outbox
+from offline_cache.sync import SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ class Terminal:
 
     config: KioskConfig
     devices: dict[DeviceKind, Device]
-    numbers: LocalNumberStore
+    outbox: Outbox
+    sync: SyncWorker | None = None  # None when no centre is configured
     events: queue.SimpleQueue[DeviceEvent] = field(default_factory=queue.SimpleQueue)
 
     @property
@@ -58,10 +61,15 @@ class Terminal:
     def start(self) -> None:
         for device in self.devices.values():
             device.start(self.post_event)
+        if self.sync is not None:
+            self.sync.start()
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop(timeout=5)
         for device in self.devices.values():
             device.close()
+        self.outbox.close()
 
 
 def device_uris(config: KioskConfig) -> dict[DeviceKind, str]:
@@ -77,6 +85,7 @@ def device_uris(config: KioskConfig) -> dict[DeviceKind, str]:
 
 def build_terminal(config: KioskConfig) -> Terminal:
     devices = {kind: open_device(kind, uri) for kind, uri in device_uris(config).items()}
-    data = config.terminal.data_path
-    numbers = LocalNumberStore(data / "tickets.sqlite", config.terminal.timezone)
-    return Terminal(config=config, devices=devices, numbers=numbers)
+    setup = setup_from(config)
+    outbox = open_outbox(setup)
+    sync = make_worker(setup, outbox) if config.central.url else None
+    return Terminal(config=config, devices=devices, outbox=outbox, sync=sync)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +26,7 @@ COMMANDS = (
     "kiosk.cli.technician",
     "kiosk.cli.idcard",
     "kiosk.cli.mrz",
+    "kiosk.cli.outbox",
     "kiosk.cli.photo",
 )
 
@@ -34,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiosk", description="Hall kiosk: self-service terminal for government service halls."
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log every event (kiosk run always does)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(name).register(sub)
@@ -46,7 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    setup_logging()
+    # The running kiosk logs every event for journald; a technician's one-shot command
+    # shows only warnings, so its failure stays one clear line.
+    verbose = args.verbose or args.command == "run"
+    setup_logging(logging.INFO if verbose else logging.WARNING)
     try:
         return int(args.func(args) or 0)
     except (CliError, ConfigError) as exc:

@@ -11,6 +11,7 @@ from devices.uri import DeviceUriError
 from kiosk.cli.common import add_config_arg, config_from, print_json
 from kiosk.config import KioskConfig
 from kiosk.config.loader import default_layer, load_layers
+from kiosk.outbox import outbox_health_row
 from kiosk.terminal import device_uris
 
 
@@ -50,6 +51,7 @@ def _doctor(args: argparse.Namespace) -> int:
     config = config_from(args)
     rows = check_devices(device_uris(config))
     warnings = config_warnings(config)
+    rows.append(outbox_health_row(config))
     if args.json:
         print_json({"terminal": config.terminal.id, "devices": rows, "warnings": warnings})
     else:

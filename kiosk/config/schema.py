@@ -136,12 +136,33 @@ class ServiceCategory(_Strict):
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
 
 
+class CentralConfig(_Strict):
+    """Where the outbox syncs to, and how much disk it may hold meanwhile."""
+
+    url: str = Field("", pattern=r"^(https?://.+)?$")  # empty: no sync (offline pilot)
+    ca_file: str = ""  # pinned CA of the centre; empty: system CAs
+    client_cert: str = ""  # terminal certificate for mTLS
+    client_key: str = ""
+    key_file: str = ""  # terminal key; empty: $CREDENTIALS_DIRECTORY, else /etc/hall-kiosk
+    disk_budget_mb: int = Field(512, ge=1, le=1_000_000)
+    min_free_mb: int = Field(64, ge=0, le=1_000_000)
+    batch_size: int = Field(50, ge=1, le=500)
+    heartbeat_s: int = Field(60, ge=5, le=3600)
+
+    @model_validator(mode="after")
+    def _pairs(self) -> CentralConfig:
+        if bool(self.client_cert) != bool(self.client_key):
+            raise ValueError("client_cert and client_key go together")
+        return self
+
+
 class KioskConfig(_Strict):
     terminal: TerminalConfig
     ui: UiConfig
     devices: DevicesConfig
     ticket: TicketConfig
     technician: TechnicianConfig
+    central: CentralConfig = Field(default_factory=lambda: CentralConfig.model_validate({}))
     services: list[ServiceCategory] = Field(min_length=1)
     photo: PhotoConfig = PhotoConfig()
 

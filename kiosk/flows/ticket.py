@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum, auto
 from typing import Protocol
@@ -35,19 +34,28 @@ class TicketEvent(Enum):
     TIMEOUT = auto()
 
 
-@dataclass(frozen=True)
-class TicketResult:
-    """What the citizen is shown once the number is issued (printed or not)."""
+class TicketResult(Protocol):
+    """What the citizen is shown once the number is issued (printed or not).
 
-    number: str
-    service_code: str
-    service_name: str
-    service_name_en: str
-    people_ahead: int
-    issued_at: datetime
-    qr_payload: str
-    printed: bool
-    printer_status: str
+    ``kiosk.tickets.service.IssuedTicket`` is the one the terminal uses.
+    """
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def service_name(self) -> str: ...
+    @property
+    def service_name_en(self) -> str: ...
+    @property
+    def people_ahead(self) -> int: ...
+    @property
+    def issued_at(self) -> datetime: ...
+    @property
+    def qr_payload(self) -> str: ...
+    @property
+    def printed(self) -> bool: ...
+    @property
+    def printer_status(self) -> str: ...
 
 
 class TicketIssuer(Protocol):

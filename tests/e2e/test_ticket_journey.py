@@ -16,10 +16,10 @@ def test_citizen_takes_a_ticket(kiosk_ui: KioskUi) -> None:
     tap(w, "startButton")
     tap(w, "journey_ticket")
     tap(w, "service_CRJ")
-    assert wait_for(lambda: text_of(w, "ticketNumber") == "B001")
+    assert wait_for(lambda: text_of(w, "ticketNumber") == "BZ001")
 
     # The simulated printer got exactly this ticket.
-    assert [t.number for t in printer.printed] == ["B001"]
+    assert [t.number for t in printer.printed] == ["BZ001"]
     ticket = printer.printed[0]
     assert (ticket.service_name, ticket.service_name_en) == ("出入境业务", "Exit and entry")
     assert ticket.hall_name == "武汉市民之家"
@@ -27,7 +27,7 @@ def test_citizen_takes_a_ticket(kiosk_ui: KioskUi) -> None:
     assert text_of(w, "resultHeadline") == "请取走您的排队票"
     assert text_of(w, "peopleAhead") == "您前面还有 0 人"
     qr = find_item(w, "ticketQr")
-    assert qr is not None and "B001" in str(qr.property("source").toString())
+    assert qr is not None and "BZ001" in str(qr.property("source").toString())
 
     tap(w, "doneButton")
     assert wait_for(lambda: find_item(w, "attractScreen") is not None)
@@ -44,7 +44,7 @@ def test_english_and_paper_out(kiosk_ui: KioskUi) -> None:
     tap(w, "startButton")
     tap(w, "journey_ticket")
     tap(w, "service_HUJI")
-    assert wait_for(lambda: text_of(w, "ticketNumber") == "A001")
+    assert wait_for(lambda: text_of(w, "ticketNumber") == "AZ001")
     assert text_of(w, "resultHeadline") == "The printer is not working, but your number is valid"
     assert printer.printed == []
 

@@ -6,13 +6,21 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 KIOSK = [sys.executable, "-m", "kiosk"]
 
 
 def run(*args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, KIOSK_CONFIG=str(config) if config else "/nonexistent.toml")
+    """The command with only defaults, or ``config``; data stays in a throw-away folder."""
+    if config is None:
+        config = Path(tempfile.mkdtemp(prefix="kiosk-cli-")) / "kiosk.toml"
+        config.write_text(f'[terminal]\ndata_dir = "{config.parent}"\n', encoding="utf-8")
+    elif "data_dir" not in config.read_text(encoding="utf-8"):
+        text = config.read_text(encoding="utf-8")
+        config.write_text(f'[terminal]\ndata_dir = "{config.parent}"\n' + text, encoding="utf-8")
+    env = dict(os.environ, KIOSK_CONFIG=str(config))
     return subprocess.run([*KIOSK, *args], capture_output=True, text=True, env=env, timeout=60)
 
 
@@ -29,8 +37,10 @@ def test_doctor_lists_every_device_and_exits_zero_when_healthy() -> None:
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     kinds = {row["device"]: row for row in report["devices"]}
-    assert set(kinds) == {"id_card", "camera", "form_printer", "ticket_printer", "voice"}
-    assert all(row["state"] == "ok" and row["uri"] == "sim://" for row in kinds.values())
+    devices = {"id_card", "camera", "form_printer", "ticket_printer", "voice"}
+    assert set(kinds) == devices | {"outbox"}
+    assert all(kinds[d]["state"] == "ok" and kinds[d]["uri"] == "sim://" for d in devices)
+    assert kinds["outbox"]["state"] == "ok"
 
 
 def test_doctor_exits_non_zero_on_a_fault(tmp_path: Path) -> None:

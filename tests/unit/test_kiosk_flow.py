@@ -55,12 +55,12 @@ def test_ticket_journey_prints_and_returns_to_start(
     assert c.screen == "ticket_printing"
     wait_for_result(c, clock)
     assert c.screen == "ticket_done"
-    assert result(c).number == "B001"
+    assert result(c).number == "BZ001"
     printer = terminal.ticket_printer
     assert isinstance(printer, SimTicketPrinter)
-    assert [t.number for t in printer.printed] == ["B001"]
+    assert [t.number for t in printer.printed] == ["BZ001"]
     assert printer.printed[0].service_name == "出入境业务"
-    assert printer.printed[0].qr_payload.split("|")[2] == "B001"
+    assert printer.printed[0].qr_payload.split("|")[2] == "BZ001"
     # The confirmation goes back to the start by itself.
     clock.advance(config.ui.done_timeout_s + 0.1)
     c.tick(clock())
@@ -79,7 +79,7 @@ def test_paper_out_still_issues_the_number_and_shows_it(
     choose(c, "HUJI", clock)
     wait_for_result(c, clock)
     assert c.screen == "ticket_not_printed"
-    assert result(c).number == "A001"
+    assert result(c).number == "AZ001"
     assert not result(c).printed
     assert printer.health().state == "fault"
     # Printer back: the next citizen gets the next number, printed; nothing was burned.
@@ -89,7 +89,7 @@ def test_paper_out_still_issues_the_number_and_shows_it(
     choose(c, "HUJI", clock)
     wait_for_result(c, clock)
     assert c.screen == "ticket_done"
-    assert [t.number for t in printer.printed] == ["A002"]
+    assert [t.number for t in printer.printed] == ["AZ002"]
 
 
 def test_idle_countdown_then_session_ends_and_is_wiped(

@@ -52,7 +52,7 @@ def test_reads_the_specimen_passport_with_its_face(
 ) -> None:
     chip = make_passport()
     chip.insert(pcscd.port)
-    doc = reader.read(timeout_s=5, access=ACCESS)
+    doc = reader.read(timeout_s=15, access=ACCESS)
     assert doc.to_json() == {
         "card_type": "emrtd",
         "name": "ERIKSSON ANNA MARIA",
@@ -164,7 +164,7 @@ def test_card_removed_mid_read(
     chip = make_passport(remove_after_apdus=8)  # gone while DG2 is read
     chip.insert(pcscd.port)
     with pytest.raises(CardReadError, match="removed"):
-        reader.read(timeout_s=5, access=ACCESS)
+        reader.read(timeout_s=15, access=ACCESS)
 
 
 def test_no_card_times_out_with_a_clear_reason(reader: PcscIdCardReader) -> None:
@@ -179,7 +179,7 @@ def test_a_card_placed_during_the_wait_is_read(
 ) -> None:
     chip = make_passport()
     threading.Timer(0.3, chip.insert, args=(pcscd.port,)).start()
-    doc = reader.read(timeout_s=5, access=ACCESS)
+    doc = reader.read(timeout_s=15, access=ACCESS)
     assert doc.surname == "ERIKSSON"
 
 
@@ -187,9 +187,9 @@ def test_named_reader_and_missing_reader(make_passport: Make, pcscd: PrivatePcsc
     chip = make_passport()
     chip.insert(pcscd.port)
     named = PcscIdCardReader(DeviceUri.parse("pcsc://Virtual%20PCD%2000%2000"))
-    assert named.read(timeout_s=5, access=ACCESS).document_number == "L898902C3"
+    assert named.read(timeout_s=15, access=ACCESS).document_number == "L898902C3"
     by_prefix = PcscIdCardReader(DeviceUri.parse("pcsc://virtual pcd 00 00"))
-    assert by_prefix.read(timeout_s=5, access=ACCESS).sex == "F"
+    assert by_prefix.read(timeout_s=15, access=ACCESS).sex == "F"
     other = PcscIdCardReader(DeviceUri.parse("pcsc://Virtual PCD 00 01"))
     with pytest.raises(CardReadError, match="no card"):
         other.read(timeout_s=0.3, access=ACCESS)
@@ -258,10 +258,10 @@ def test_doctor_shows_a_fault_when_pcscd_is_not_there(tmp_path: Path) -> None:
 def test_uri_options_cap_the_response_size(make_passport: Make, pcscd: PrivatePcscd) -> None:
     make_passport().insert(pcscd.port)
     capped = PcscIdCardReader(DeviceUri.parse("pcsc://?max_response=1024"))
-    capped.read(timeout_s=5, access=ACCESS)
+    capped.read(timeout_s=15, access=ACCESS)
     assert capped.last_stats["chunk"] == 992  # 1024 minus secure messaging overhead
     short = PcscIdCardReader(DeviceUri.parse("pcsc://?extended=no"))
-    short.read(timeout_s=5, access=ACCESS)
+    short.read(timeout_s=15, access=ACCESS)
     assert (short.last_stats["extended"], short.last_stats["chunk"]) == (0, 0xE0)
 
 
@@ -271,7 +271,7 @@ def test_extended_yes_tries_extended_on_a_silent_card(
     chip = make_passport(extended=False)  # the ATR does not announce extended length
     chip.insert(pcscd.port)
     forced = PcscIdCardReader(DeviceUri.parse("pcsc://?extended=yes"))
-    forced.read(timeout_s=5, access=ACCESS)
+    forced.read(timeout_s=15, access=ACCESS)
     assert forced.last_stats["extended"] == 1
     assert chip.log.extended_apdus > 0
 
@@ -296,7 +296,7 @@ def test_no_personal_data_in_logs_events_or_reprs(
     reader.start(events.append)
     caplog.set_level(logging.DEBUG)
     make_passport().insert(pcscd.port)
-    doc = reader.read(timeout_s=5, access=ACCESS)
+    doc = reader.read(timeout_s=15, access=ACCESS)
     with pytest.raises(CardReadError) as refused:
         reader.read(timeout_s=5, access=DocumentAccess("L898902C3", "740812", "120416"))
     seen = " ".join(
@@ -339,4 +339,4 @@ def test_watcher_survives_a_pcscd_restart(
     assert EventKind.RECOVERED in [e.kind for e in events]
     make_passport().insert(pcscd.port)
     assert _wait(lambda: EventKind.CARD_INSERTED in [e.kind for e in events])
-    assert reader.read(timeout_s=5, access=ACCESS).surname == "ERIKSSON"
+    assert reader.read(timeout_s=15, access=ACCESS).surname == "ERIKSSON"

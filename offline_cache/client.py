@@ -1,0 +1,178 @@
+"""HTTP client for the centre: pinned CA, client certificate, answers sorted into kinds.
+
+Every answer becomes one of three outcomes the sync worker acts on:
+a parsed reply, ``Transient`` (try later: network, 408/409/429, 5xx, garbage) or
+``Refused`` (the centre judged the request itself invalid: 4xx; never retried).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from offline_cache.wire import (
+    API_PREFIX,
+    IDEMPOTENCY_HEADER,
+    BatchIn,
+    BatchOut,
+    HeartbeatIn,
+    HeartbeatOut,
+    SubmissionIn,
+    SubmissionResult,
+)
+
+RETRYABLE_4XX = frozenset({408, 409, 429})
+
+
+class CentralError(Exception):
+    """Base of the client's outcomes other than success."""
+
+
+class Transient(CentralError):
+    """Worth retrying later; ``retry_after`` is the centre's own wish, if it said one."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class Refused(CentralError):
+    """The centre refused this request as invalid; resending it cannot help."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"HTTP {status}: {reason}")
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CentralSettings:
+    url: str
+    ca_file: str = ""
+    client_cert: str = ""
+    client_key: str = ""
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 60.0
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date); None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _detail(resp: requests.Response) -> str:
+    try:
+        body = resp.json()
+    except ValueError:
+        return resp.text[:200].strip() or resp.reason or ""
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        # A validation error list echoes the offending input (a citizen's name, say):
+        # keep where and what, never the value, since reasons are stored and shown.
+        parts = []
+        for err in detail[:5]:
+            if isinstance(err, dict):
+                loc = ".".join(str(p) for p in err.get("loc", ()))
+                parts.append(f"{loc}: {err.get('msg', '')}")
+        return "; ".join(parts)[:300] or "invalid request"
+    return str(detail)[:300]
+
+
+class CentralClient:
+    """One ``requests.Session`` per client (and so per thread: sessions are not shared)."""
+
+    def __init__(self, settings: CentralSettings) -> None:
+        self.settings = settings
+        self.base = settings.url.rstrip("/") + API_PREFIX
+        s = requests.Session()
+        # The environment may set REQUESTS_CA_BUNDLE / proxies; a pinned CA must win.
+        s.trust_env = False
+        if settings.ca_file:
+            s.verify = settings.ca_file
+        if settings.client_cert:
+            s.cert = (settings.client_cert, settings.client_key or settings.client_cert)
+        self.session = s
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _post(
+        self, path: str, body: BaseModel, model: type[BaseModel], headers: dict[str, str]
+    ) -> Any:
+        try:
+            resp = self.session.post(
+                self.base + path,
+                data=body.model_dump_json(),
+                headers={"Content-Type": "application/json", **headers},
+                timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s),
+            )
+        except requests.exceptions.SSLError as exc:
+            raise Transient(f"TLS failed: {_short(exc)}") from None
+        except requests.exceptions.Timeout:
+            raise Transient("centre did not answer in time") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise Transient(f"cannot reach the centre: {_short(exc)}") from None
+        except requests.exceptions.RequestException as exc:
+            raise Transient(f"request failed: {_short(exc)}") from None
+        with resp:
+            status = resp.status_code
+            if status in RETRYABLE_4XX or status >= 500:
+                raise Transient(
+                    f"centre answered HTTP {status}: {_detail(resp)}",
+                    parse_retry_after(resp.headers.get("Retry-After")),
+                )
+            if 400 <= status < 500:
+                raise Refused(status, _detail(resp))
+            if not 200 <= status < 300:
+                raise Transient(f"unexpected HTTP {status}")
+            try:
+                return model.model_validate_json(resp.content)
+            except ValidationError:
+                raise Transient(
+                    f"garbage reply (HTTP {status}, {len(resp.content)} bytes)"
+                ) from None
+
+    def send_batch(self, batch: BatchIn) -> BatchOut:
+        result: BatchOut = self._post("/submissions/batch", batch, BatchOut, {})
+        sent = {i.idempotency_key for i in batch.items}
+        got = {r.idempotency_key for r in result.results}
+        if got != sent:
+            # An answer about other keys than we sent is garbage, not an acknowledgement.
+            raise Transient("garbage reply: results do not match the batch")
+        return result
+
+    def send_one(self, key: str, item: SubmissionIn) -> SubmissionResult:
+        result: SubmissionResult = self._post(
+            "/submissions", item, SubmissionResult, {IDEMPOTENCY_HEADER: key}
+        )
+        if result.idempotency_key != key:
+            raise Transient("garbage reply: result for another key")
+        return result
+
+    def heartbeat(self, terminal_id: str, beat: HeartbeatIn) -> HeartbeatOut:
+        out: HeartbeatOut = self._post(
+            f"/terminals/{terminal_id}/heartbeat", beat, HeartbeatOut, {}
+        )
+        return out
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:200] + "..."

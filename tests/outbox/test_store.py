@@ -1,0 +1,235 @@
+"""The outbox on disk: one transaction with the caller's rows, encryption at rest, the key,
+the disk budget, many threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from offline_cache.crypto import CREDENTIAL_NAME, KeyState, key_location
+from offline_cache.store import MiB, Outbox, OutboxError, OutboxFull
+
+NAME = "王小明"
+ID_NUMBER = "420106199001011234"
+
+
+def _open(tmp_path: Path, **kw: object) -> Outbox:
+    return Outbox(tmp_path / "data", key_path=tmp_path / "key", **kw)  # type: ignore[arg-type]
+
+
+def _all_bytes(root: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file())
+
+
+def test_submission_and_callers_row_commit_together(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    with ob.transaction() as tx:
+        key = tx.submit("form.hukou", {"name": NAME}, {"photo.jpg": b"\xff\xd8jpeg"})
+        tx.record("prints", {"submission": key, "pages": 2})
+    assert ob.pending_count() == 1
+    assert list(ob.db.query("SELECT submission, pages FROM prints")) == [
+        {"submission": key, "pages": 2}
+    ]
+    [item] = ob.next_batch()
+    assert item.key == key
+    assert item.record == {"name": NAME}
+    assert item.blobs == {"photo.jpg": b"\xff\xd8jpeg"}
+
+
+def test_failed_print_rolls_back_the_submission_and_its_files(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    ob.db.table("prints").create({"submission": str, "pages": int})
+    with pytest.raises(RuntimeError), ob.transaction() as tx:
+        tx.submit("form.hukou", {"name": NAME}, {"photo.jpg": b"x" * 1000})
+        tx.record("prints", {"submission": "k", "pages": 1})
+        raise RuntimeError("printer jammed")
+    assert ob.pending_count() == 0
+    assert ob.db.execute("SELECT COUNT(*) FROM prints").fetchone()[0] == 0
+    assert not any(ob.blobs.root.iterdir()), "rolled-back blob files must not stay on disk"
+
+
+def test_personal_data_is_not_on_disk_in_clear(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    photo = b"FACE-PIXELS-" * 100
+    ob.submit("form.hukou", {"name": NAME, "id": ID_NUMBER}, {"photo.jpg": photo})
+    ob.close()
+    on_disk = _all_bytes(tmp_path / "data")
+    for secret in (NAME.encode(), ID_NUMBER.encode(), b"FACE-PIXELS-"):
+        assert secret not in on_disk
+    assert (tmp_path / "key").stat().st_mode & 0o077 == 0
+
+
+def test_non_personal_submission_is_stored_plain(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    ob.submit("counter.stats", {"tickets": 12}, pii=False)
+    [item] = ob.next_batch()
+    assert item.record == {"tickets": 12}
+
+
+def test_lost_key_makes_data_unreadable_and_health_says_so(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    ob.submit("form.hukou", {"name": NAME})
+    ob.submit("counter.stats", {"tickets": 1}, pii=False)
+    ob.close()
+    (tmp_path / "key").unlink()
+
+    ob2 = _open(tmp_path)  # does not crash, does not make a new key over sealed data
+    assert ob2.key.state is KeyState.MISSING
+    assert not (tmp_path / "key").exists()
+    st = ob2.status()
+    state, reason = st.health()
+    assert state == "fault"
+    assert "missing" in reason and "1 stored submission(s) unreadable" in reason
+    # the plain submission still flows; the sealed one waits for the key
+    assert [i.record for i in ob2.next_batch()] == [{"tickets": 1}]
+    admission = ob2.can_accept(1000, pii=True)
+    assert not admission.ok and "terminal key missing" in admission.reason
+    with pytest.raises(OutboxFull):
+        ob2.submit("form.hukou", {"name": NAME})
+    assert ob2.can_accept(1000, pii=False).ok
+
+
+def test_a_different_key_cannot_read_and_is_reported(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    ob.submit("form.hukou", {"name": NAME})
+    ob.close()
+    (tmp_path / "key").write_bytes(os.urandom(32))
+    ob2 = _open(tmp_path)
+    assert ob2.next_batch() == []
+    assert ob2.status().unreadable == 1
+    assert ob2.status().health()[0] == "fault"
+
+
+def test_key_readable_by_others_is_refused(tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    key.write_bytes(os.urandom(32))
+    key.chmod(0o644)
+    ob = _open(tmp_path)
+    assert ob.key.state is KeyState.INSECURE
+    assert "insecure" in ob.status().health()[1]
+
+
+def test_systemd_credential_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    (creds / CREDENTIAL_NAME).write_bytes(os.urandom(32))
+    (creds / CREDENTIAL_NAME).chmod(0o440)  # systemd's own mode for credentials
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
+    path = key_location(None)
+    assert path == creds / CREDENTIAL_NAME
+    ob = Outbox(tmp_path / "data", key_path=path)
+    assert ob.key.state is KeyState.OK
+    ob.submit("form.hukou", {"name": NAME})
+    assert ob.next_batch()[0].record == {"name": NAME}
+
+
+def test_disk_budget_refuses_journeys_before_it_is_full(tmp_path: Path) -> None:
+    ob = _open(tmp_path, disk_budget_bytes=1 * MiB, min_free_bytes=0)
+    assert ob.can_accept(100_000).ok
+    for _ in range(9):
+        ob.submit("photo", {"n": 1}, {"p": os.urandom(100_000)})
+    admission = ob.can_accept(200_000)
+    assert not admission.ok
+    assert "outbox nearly full" in admission.reason
+    with pytest.raises(OutboxFull, match="nearly full"):
+        ob.submit("photo", {"n": 2}, {"p": os.urandom(200_000)})
+    assert ob.pending_count() == 9
+    assert ob.status().health()[0] == "degraded"
+    # the centre acknowledges: space comes back
+    ob.acknowledge([i.key for i in ob.next_batch()])
+    assert ob.can_accept(200_000).ok
+
+
+def test_free_disk_reserve_is_kept(tmp_path: Path) -> None:
+    ob = _open(tmp_path, min_free_bytes=10**15)  # more than any disk has
+    admission = ob.can_accept(10)
+    assert not admission.ok and "disk nearly full" in admission.reason
+
+
+def test_acknowledge_removes_rows_and_files_and_orphans_are_swept(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    keys = [ob.submit("photo", {"n": n}, {"p": b"x" * 100}) for n in range(3)]
+    assert ob.acknowledge(keys[:2]) == 2
+    assert sorted(p.name for p in ob.blobs.root.iterdir()) == [keys[2]]
+    # a crash after prepare() but before commit leaves files nobody references
+    prepared = ob.prepare("photo", {"n": 9}, {"p": b"y"})
+    assert ob.sweep_orphans(min_age_s=3600) == 0  # too young: maybe still being written
+    assert ob.sweep_orphans(min_age_s=0) == 1
+    assert not ob.blobs.dir_for(prepared.key).exists()
+    assert ob.pending_count() == 1
+
+
+def test_dead_letter_keeps_reason_and_drops_personal_data(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    key = ob.submit("form.hukou", {"name": NAME}, {"photo.jpg": b"face"})
+    ob.dead_letter(key, "HTTP 422: field id_number invalid")
+    assert ob.pending_count() == 0
+    [dead] = ob.dead_letters()
+    assert dead.key == key and "422" in dead.reason
+    assert not ob.blobs.dir_for(key).exists()
+    assert ob.status().dead_letter == 1
+    assert ob.next_batch() == []
+
+
+def test_threads_submit_while_another_acknowledges(tmp_path: Path) -> None:
+    """One connection per thread, BEGIN IMMEDIATE: no "database is locked" under load."""
+    ob = _open(tmp_path)
+    errors: list[BaseException] = []
+    done = threading.Event()
+    acked: list[int] = []
+
+    def writer(w: int) -> None:
+        try:
+            for n in range(40):
+                with ob.transaction() as tx:
+                    key = tx.submit("photo", {"w": w, "n": n}, {"p": b"z" * 2000})
+                    tx.record("prints", {"submission": key})
+        except BaseException as exc:  # pragma: no cover - the assertion shows it
+            errors.append(exc)
+        finally:
+            ob.close_thread()
+
+    def drainer() -> None:
+        try:
+            while not done.is_set() or ob.pending_count():
+                acked.append(ob.acknowledge([i.key for i in ob.next_batch(limit=7)]))
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+        finally:
+            ob.close_thread()
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(3)]
+    d = threading.Thread(target=drainer)
+    d.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    d.join(60)
+    assert not errors, errors
+    assert sum(acked) == 120
+    assert ob.pending_count() == 0
+    assert ob.db.execute("SELECT COUNT(*) FROM prints").fetchone()[0] == 120
+
+
+def test_damaged_blob_goes_to_dead_letters_not_a_crash(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    bad = ob.submit("photo", {"n": 1}, {"p": b"a" * 100})
+    good = ob.submit("photo", {"n": 2}, {"p": b"b" * 100})
+    blob = ob.blobs.dir_for(bad) / "0"
+    blob.write_bytes(blob.read_bytes()[:-1] + b"\x00")  # flipped byte: GCM tag fails
+    assert [i.key for i in ob.next_batch()] == [good]
+    [dead] = ob.dead_letters()
+    assert dead.key == bad and "damaged" in dead.reason
+
+
+def test_closed_transaction_refuses_more_work(tmp_path: Path) -> None:
+    ob = _open(tmp_path)
+    with ob.transaction() as tx:
+        pass
+    with pytest.raises(OutboxError):
+        tx.add(ob.prepare("photo", {"n": 1}))

@@ -1,0 +1,247 @@
+"""The sync worker against the real centre on loopback, directly, over mTLS and through a
+misbehaving network (a proxy that answers 5xx, garbage, slowly, or not at all)."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from offline_cache.client import CentralClient, CentralSettings
+from offline_cache.store import Outbox
+from offline_cache.sync import Backoff, StepKind, SyncWorker
+
+from .conftest import CENTRAL, Central, FaultProxy, clean_env, free_port, wait_for
+
+pytestmark = pytest.mark.xdist_group("outbox-sync")
+
+
+def _worker(
+    outbox: Outbox, url: str, tid: str, *, batch_size: int = 10, read_timeout: float = 30.0,
+    **tls: str,
+) -> SyncWorker:  # fmt: skip
+    settings = CentralSettings(url=url, read_timeout_s=read_timeout, **tls)
+    return SyncWorker(
+        outbox,
+        lambda: CentralClient(settings),
+        tid,
+        batch_size=batch_size,
+        backoff=Backoff(base_s=0.05, cap_s=0.2),
+        idle_poll_s=0.05,
+        heartbeat_s=0.5,
+    )
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Outbox:
+    ob = Outbox(tmp_path / "data", key_path=tmp_path / "key", min_free_bytes=0)
+    yield ob
+    ob.close()
+
+
+def _tid() -> str:
+    return "T" + uuid.uuid4().hex[:8]
+
+
+def _fill(outbox: Outbox, n: int, blob: int = 2000) -> list[str]:
+    return [
+        outbox.submit(
+            "form.hukou", {"n": i, "name": "王小明"}, {"photo.jpg": bytes([i % 256]) * blob}
+        )
+        for i in range(n)
+    ]
+
+
+def test_worker_thread_drains_to_the_centre_and_beats(outbox: Outbox, central: Central) -> None:
+    tid = _tid()
+    _fill(outbox, 25)
+    worker = _worker(outbox, central.url, tid, batch_size=7)
+    worker.start()
+    try:
+        assert wait_for(lambda: outbox.pending_count() == 0)
+        assert wait_for(lambda: tid in central.stats()["heartbeats"])
+        # new work after the drain is picked up too
+        _fill(outbox, 3)
+        assert wait_for(lambda: outbox.pending_count() == 0)
+    finally:
+        worker.stop()
+    stats = central.stats()
+    assert stats["terminals"][tid] == 28
+    assert not any(outbox.blobs.root.iterdir()), "acknowledged blobs must leave the disk"
+    st = outbox.status()
+    assert st.last_success is not None and st.pending == 0
+
+
+def test_mtls_with_generated_certificates(
+    outbox: Outbox, central_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pki = tmp_path / "pki"
+    subprocess.run(
+        [CENTRAL, "gen-certs", str(pki), "--terminal", "T01"], check=True, capture_output=True,
+        env=clean_env(),
+    )  # fmt: skip
+    c = central_factory(
+        "--tls-cert", str(pki / "server.pem"), "--tls-key", str(pki / "server.key"),
+        "--client-ca", str(pki / "ca.pem"),
+    )  # fmt: skip
+    # The environment's CA bundle must not override the pinned CA (trust_env = False).
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/bundle.pem")
+    _fill(outbox, 5)
+    # without a client certificate the centre refuses the handshake: kept, retried later
+    bare = _worker(outbox, c.url, "T01", ca_file=str(pki / "ca.pem"))
+    step = bare.step()
+    assert step.kind is StepKind.RETRY
+    assert outbox.pending_count() == 5
+    assert "TLS" in (outbox.status().last_error or "") or "reach" in (
+        outbox.status().last_error or ""
+    )
+    # an unpinned client (system CAs) does not trust the private CA either
+    unpinned = _worker(outbox, c.url, "T01")
+    assert unpinned.step().kind is StepKind.RETRY
+    good = _worker(
+        outbox, c.url, "T01", ca_file=str(pki / "ca.pem"),
+        client_cert=str(pki / "terminal-T01.pem"), client_key=str(pki / "terminal-T01.key"),
+    )  # fmt: skip
+    report = good.drain()
+    assert report.acknowledged == 5
+    assert outbox.pending_count() == 0
+    c.verify, c.cert = (
+        str(pki / "ca.pem"),
+        (
+            str(pki / "terminal-T01.pem"),
+            str(pki / "terminal-T01.key"),
+        ),
+    )
+    assert c.stats()["terminals"]["T01"] == 5
+
+
+def test_centre_down_for_a_while_then_back(outbox: Outbox, central_factory) -> None:
+    port = free_port()
+    tid = _tid()
+    _fill(outbox, 12)
+    worker = _worker(outbox, f"http://127.0.0.1:{port}", tid)
+    worker.start()
+    try:
+        assert wait_for(lambda: outbox.status().last_error is not None)
+        assert "cannot reach the centre" in (outbox.status().last_error or "")
+        assert outbox.pending_count() == 12  # nothing lost while the centre is away
+        c = central_factory(port=port)
+        assert wait_for(lambda: outbox.pending_count() == 0, timeout=30)
+    finally:
+        worker.stop()
+    assert c.stats()["terminals"][tid] == 12
+
+
+def test_retry_after_is_honoured_and_5xx_backs_off(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    tid = _tid()
+    _fill(outbox, 4)
+    fault_proxy.script = [("status", 503, 2), ("status", 500, None), ("status", 429, 3600)]
+    worker = _worker(outbox, fault_proxy.url, tid)
+    s1 = worker.step()
+    assert (s1.kind, s1.delay_s) == (StepKind.RETRY, 2.0)
+    assert "503" in s1.error
+    s2 = worker.step()
+    assert s2.kind is StepKind.RETRY and 0.0 <= s2.delay_s <= 0.1  # jitter within 2 * base
+    s3 = worker.step()
+    assert s3.kind is StepKind.RETRY and s3.delay_s == 300.0  # Retry-After capped
+    assert outbox.pending_count() == 4
+    s4 = worker.step()
+    assert s4.kind is StepKind.SENT and s4.acknowledged == 4
+    assert worker.backoff.failures == 0
+    assert central.stats()["terminals"][tid] == 4
+
+
+def test_garbage_dropped_and_lost_replies_neither_lose_nor_duplicate(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    tid = _tid()
+    _fill(outbox, 6)
+    before = central.stats()["duplicates_refused"]
+    fault_proxy.script = [("garbage",), ("drop",), ("stored_garbage",)]
+    worker = _worker(outbox, fault_proxy.url, tid)
+    errors = [worker.step().error for _ in range(3)]
+    assert "garbage reply" in errors[0]
+    assert errors[1]  # connection closed unanswered
+    assert "garbage reply" in errors[2]
+    assert outbox.pending_count() == 6  # the centre stored them, but we never heard so
+    assert worker.step().acknowledged == 6
+    stats = central.stats()
+    assert stats["terminals"][tid] == 6
+    assert stats["duplicates_refused"] - before == 6  # the replay was answered, not stored
+
+
+def test_slow_centre_times_out_then_replay_is_acknowledged(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    tid = _tid()
+    _fill(outbox, 3)
+    fault_proxy.script = [("slow", 1.5)]
+    worker = _worker(outbox, fault_proxy.url, tid, read_timeout=0.5)
+    step = worker.step()
+    assert step.kind is StepKind.RETRY and "in time" in step.error
+    # the slow request still reaches the centre; the next send is a replay
+    assert wait_for(lambda: central.stats()["terminals"].get(tid) == 3, timeout=10)
+    assert worker.step().acknowledged == 3
+    assert central.stats()["terminals"][tid] == 3
+
+
+def test_refused_items_go_to_dead_letters_and_never_block_the_queue(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    tid = _tid()
+    keys = _fill(outbox, 4)
+    # the centre already holds a different payload under the first key
+    s = requests.Session()
+    s.trust_env = False
+    body = {"terminal_id": tid, "kind": "x", "created_at": 1.0, "record": {"other": 1}}
+    assert s.post(f"{central.url}/v1/submissions", json=body,
+                  headers={"Idempotency-Key": keys[0]}).status_code == 200  # fmt: skip
+    # the batch is refused whole (400); one by one, the first conflicts at the centre and
+    # the second is refused (422): the two behind them still go through
+    fault_proxy.script = [("status", 400, None), ("pass",), ("status", 422, None)]
+    worker = _worker(outbox, fault_proxy.url, tid)
+    step = worker.step()
+    assert step.kind is StepKind.SENT
+    assert (step.acknowledged, step.dead) == (2, 2)
+    dead = {d.key: d.reason for d in outbox.dead_letters()}
+    assert set(dead) == {keys[0], keys[1]}
+    assert "different payload" in dead[keys[0]]
+    assert "422" in dead[keys[1]]
+    assert central.stats()["terminals"][tid] == 3  # the conflicting one, plus keys 2 and 3
+    assert outbox.pending_count() == 0
+    assert outbox.status().dead_letter == 2
+    # 409 and 408 are "try again", not "invalid"
+    _fill(outbox, 1)
+    fault_proxy.script = [("status", 409, None), ("status", 408, None)]
+    assert worker.step().kind is StepKind.RETRY
+    assert worker.step().kind is StepKind.RETRY
+    assert worker.step().acknowledged == 1
+
+
+def test_local_item_invalid_for_the_wire_is_dead_lettered(outbox: Outbox, central: Central) -> None:
+    bad = outbox.submit("Form With Spaces", {"n": 1})
+    good = outbox.submit("form.ok", {"n": 2})
+    worker = _worker(outbox, central.url, _tid())
+    step = worker.step()
+    assert (step.acknowledged, step.dead) == (1, 1)
+    assert [d.key for d in outbox.dead_letters()] == [bad]
+    assert good not in {d.key for d in outbox.dead_letters()}
+
+
+def test_refusal_reasons_never_keep_the_echoed_personal_data() -> None:
+    from offline_cache.client import _detail
+
+    resp = requests.Response()
+    resp.status_code = 422
+    resp._content = (
+        b'{"detail":[{"type":"string_too_long","loc":["body","record","name"],'
+        b'"msg":"String should have at most 4 characters","input":"' + "王小明".encode() + b'"}]}'
+    )
+    reason = _detail(resp)
+    assert reason == "body.record.name: String should have at most 4 characters"
+    assert "王小明" not in reason
