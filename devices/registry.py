@@ -21,6 +21,8 @@ _DRIVERS: dict[tuple[DeviceKind, str], str] = {
     (DeviceKind.ID_CARD, "sam"): "devices.idcard.sam.driver:SamIdCardReader",
     (DeviceKind.ID_CARD, "pcsc"): "devices.idcard.pcsc:PcscIdCardReader",
     (DeviceKind.CAMERA, "sim"): "devices.camera.sim:SimCamera",
+    (DeviceKind.CAMERA, "v4l2"): "devices.camera.capture:V4l2Camera",
+    (DeviceKind.CAMERA, "file"): "devices.camera.capture:FileCamera",
     (DeviceKind.FORM_PRINTER, "sim"): "devices.form_printer.sim:SimFormPrinter",
     (DeviceKind.FORM_PRINTER, "cups"): "devices.form_printer.cups:CupsFormPrinter",
     (DeviceKind.FORM_PRINTER, "pdf"): "devices.form_printer.pdf_folder:PdfFolderPrinter",

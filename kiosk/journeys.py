@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.journey import JourneyEntry
+from kiosk.flows.photo import PhotoEngine, photo_entry
 from kiosk.flows.ticket import ticket_entry
 from kiosk.forms.catalog import load_catalog
 from kiosk.forms.desk import FormDesk
@@ -24,7 +25,12 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     """The menu, in order. A journey appears only when what it needs exists."""
     config = terminal.config
     issuer = TicketService(config, terminal.ticket_printer, build_allocator(config))
-    entries = [ticket_entry(issuer)]
+    entries = [
+        ticket_entry(issuer),
+        photo_entry(
+            terminal.camera, lambda: booth_engine(config.photo.spec, config.photo.background)
+        ),
+    ]
     forms = form_services(terminal)
     if forms is not None:
         entries.append(form_entry(forms))
@@ -54,3 +60,12 @@ def form_services(terminal: Terminal) -> FormServices | None:
     return FormServices(
         load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
     )
+
+
+def booth_engine(spec_id: str, background: str) -> PhotoEngine:
+    """The booth's engine for the configured spec ([photo] in the config). Imported
+    on first use, so the attract screen does not wait for OpenCV and mediapipe."""
+    from kiosk.photo.engine import BoothEngine
+    from kiosk.photo.specs import get_spec
+
+    return BoothEngine(get_spec(spec_id), background or None)

@@ -28,6 +28,7 @@ class VoicePrompts:
         self._prompts = load_prompts()
         self._last: str | None = None
         self._warned = False
+        self._last_instruction = ""
         controller.on_change(self._screen_changed)
 
     def _say(self, key: str, **values: str) -> None:
@@ -48,6 +49,14 @@ class VoicePrompts:
         self._warned = False
         journey = self._c.journey
         self._say(str(screen), **(journey.prompt_values() if journey is not None else {}))
+
+    def instruction(self, key: str, zh: str, en: str) -> None:
+        """Speak a live photo instruction once, when it differs from the last one."""
+        if key == self._last_instruction:
+            return
+        self._last_instruction = key
+        if self._enabled and key:
+            self._voice.say(zh if self._c.language == "zh_CN" else en, self._c.language)
 
     def idle_tick(self, countdown: float | None) -> None:
         """Say "still there?" once when the countdown appears."""

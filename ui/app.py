@@ -15,9 +15,11 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
+from kiosk.flows.photo import PhotoJourney, PhotoState
 from kiosk.journeys import available_journeys
 from kiosk.terminal import Terminal, build_terminal
 from kiosk.voice import VoicePrompts
+from ui.frames import FrameImageProvider
 from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
 from ui.viewmodels.attract import AttractViewModel
@@ -31,6 +33,9 @@ from ui.viewmodels.form_screens import (
     FormReviewViewModel,
 )
 from ui.viewmodels.menu import MenuViewModel
+from ui.viewmodels.photo_booth import PhotoBoothViewModel
+from ui.viewmodels.photo_help import PhotoHelpViewModel
+from ui.viewmodels.photo_result import PhotoResultViewModel
 from ui.viewmodels.shell import ShellViewModel
 from ui.viewmodels.tech_panel import TechPanelViewModel
 from ui.viewmodels.tech_pin import TechPinViewModel
@@ -90,6 +95,8 @@ class KioskUi:
         self.controller = KioskController(terminal.config, available_journeys(terminal), clock())
         c = self.controller
         self.shell = ShellViewModel(c, clock)
+        booth = PhotoBoothViewModel(c, clock)
+        photo_result = PhotoResultViewModel(c, clock)
         self.models: dict[str, QObject] = {
             "shell": self.shell,
             "attract": AttractViewModel(c, clock),
@@ -104,12 +111,17 @@ class KioskUi:
             "formResult": FormResultViewModel(c, clock),
             "techPin": TechPinViewModel(c, clock),
             "techPanel": TechPanelViewModel(c, clock),
+            "photoBooth": booth,
+            "photoResult": photo_result,
+            "photoHelp": PhotoHelpViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
         self.translations.use(c.language)
         self.engine = QQmlApplicationEngine()
         self.engine.addImageProvider("qr", QrImageProvider())
+        self.engine.addImageProvider("camera", FrameImageProvider(booth.latest_frame, mirror=True))
+        self.engine.addImageProvider("photo", FrameImageProvider(photo_result.photo, mirror=False))
         for name, model in self.models.items():
             self.engine.rootContext().setContextProperty(name, model)
         c.on_change(self._language_maybe_changed)
@@ -132,6 +144,10 @@ class KioskUi:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
         self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
+        journey = self.controller.journey_as(PhotoJourney)
+        if journey is not None and journey.state is PhotoState.PREVIEW and journey.guidance:
+            g = journey.guidance
+            self.prompts.instruction(g.key, g.instruction_zh, g.instruction_en)
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()

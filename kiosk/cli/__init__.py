@@ -28,6 +28,7 @@ COMMANDS = (
     "kiosk.cli.form",
     "kiosk.cli.mrz",
     "kiosk.cli.outbox",
+    "kiosk.cli.photo",
 )
 
 

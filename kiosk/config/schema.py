@@ -111,6 +111,24 @@ class TechnicianConfig(_Strict):
     lockout_s: int = Field(ge=10, le=3600)
 
 
+class PhotoConfig(_Strict):
+    """The ID photo booth: which spec it takes, on which background."""
+
+    spec: str = "cn-exit-entry"  # an id from kiosk/photo/specs.toml
+    background: str = ""  # a colour name of that spec, or #RRGGBB; "" = the spec's first
+
+    @model_validator(mode="after")
+    def _known_spec(self) -> PhotoConfig:
+        from kiosk.photo.errors import PhotoError
+        from kiosk.photo.specs import get_spec
+
+        try:
+            get_spec(self.spec).background_hex(self.background or None)
+        except PhotoError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
 class ServiceCategory(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9_]{1,16}$")
     name: str = Field(min_length=1, max_length=24)
@@ -146,6 +164,7 @@ class KioskConfig(_Strict):
     technician: TechnicianConfig
     central: CentralConfig = Field(default_factory=lambda: CentralConfig.model_validate({}))
     services: list[ServiceCategory] = Field(min_length=1)
+    photo: PhotoConfig = PhotoConfig()
 
     @model_validator(mode="after")
     def _unique_services(self) -> KioskConfig:

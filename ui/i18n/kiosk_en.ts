@@ -63,6 +63,55 @@
     </message>
 </context>
 <context>
+    <name>PhotoBoothScreen</name>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="110" />
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoHelpScreen</name>
+    <message>
+        <location filename="../qml/PhotoHelpScreen.qml" line="27" />
+        <source>Please ask a member of staff for help</source>
+        <translation>Please ask a member of staff for help</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/PhotoHelpScreen.qml" line="37" />
+        <source>We tried %n times without a photo that meets the rules. Please wait here.</source>
+        <translation><numerusform>We tried %n time without a photo that meets the rules. Please wait here.</numerusform><numerusform>We tried %n times without a photo that meets the rules. Please wait here.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoHelpScreen.qml" line="53" />
+        <source>Try again</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoHelpScreen.qml" line="60" />
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoResultScreen</name>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="38" />
+        <source>Your photo meets the requirements</source>
+        <translation>Your photo meets the requirements</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="62" />
+        <source>Retake</source>
+        <translation>Retake</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="69" />
+        <source>OK, use this photo (%1)</source>
+        <translation>OK, use this photo (%1)</translation>
+    </message>
+</context>
+<context>
     <name>TechPanelScreen</name>
     <message>
         <location filename="../qml/TechPanelScreen.qml" line="15" />

@@ -63,6 +63,55 @@
     </message>
 </context>
 <context>
+    <name>PhotoBoothScreen</name>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="110" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoHelpScreen</name>
+    <message>
+        <location filename="../qml/PhotoHelpScreen.qml" line="27" />
+        <source>Please ask a member of staff for help</source>
+        <translation>请联系工作人员帮助您</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/PhotoHelpScreen.qml" line="37" />
+        <source>We tried %n times without a photo that meets the rules. Please wait here.</source>
+        <translation><numerusform>已拍摄 %n 次仍未得到合格照片，请在此稍候。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoHelpScreen.qml" line="53" />
+        <source>Try again</source>
+        <translation>再试一次</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoHelpScreen.qml" line="60" />
+        <source>Finish</source>
+        <translation>结束</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoResultScreen</name>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="38" />
+        <source>Your photo meets the requirements</source>
+        <translation>照片符合要求</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="62" />
+        <source>Retake</source>
+        <translation>重拍</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="69" />
+        <source>OK, use this photo (%1)</source>
+        <translation>确定，使用这张照片（%1）</translation>
+    </message>
+</context>
+<context>
     <name>TechPanelScreen</name>
     <message>
         <location filename="../qml/TechPanelScreen.qml" line="15" />

@@ -27,6 +27,12 @@ SCREEN_FILES: dict[str, str] = {
     "form_not_printed": "FormResultScreen.qml",
     "tech_pin": "TechPinScreen.qml",
     "tech_panel": "TechPanelScreen.qml",
+    "photo_preview": "PhotoBoothScreen.qml",
+    "photo_countdown": "PhotoBoothScreen.qml",
+    "photo_processing": "PhotoBoothScreen.qml",
+    "photo_camera_lost": "PhotoBoothScreen.qml",
+    "photo_result": "PhotoResultScreen.qml",
+    "photo_help": "PhotoHelpScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3

@@ -1,0 +1,354 @@
+"""The ID-photo journey: live preview with guidance, countdown, capture, result, help.
+
+The UI shows the state; it never decides the next one. Live analysis and the still
+pipeline run on the journey pool, never on the UI thread. A lost camera moves the
+journey to CAMERA_LOST (a clear screen), and back to the preview when it returns.
+After three captures that gave no compliant photo the terminal offers staff help.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import Enum, auto
+from typing import TYPE_CHECKING, Protocol
+
+from devices.camera.protocol import Camera, Frame
+from devices.health import DeviceEvent, HealthState
+from kiosk.flows.journey import JourneyContext, JourneyEntry
+from kiosk.flows.machine import Machine, Timeout
+from kiosk.photo.context import Image, PhotoContext
+from kiosk.photo.errors import PhotoError
+
+if TYPE_CHECKING:  # the live analyser pulls in OpenCV: not at terminal start-up
+    from kiosk.photo.live import Guidance
+
+log = logging.getLogger(__name__)
+
+
+class PhotoState(Enum):
+    PREVIEW = auto()
+    COUNTDOWN = auto()
+    PROCESSING = auto()
+    RESULT = auto()
+    HELP = auto()
+    CAMERA_LOST = auto()
+    FINISHED = auto()
+
+
+class PhotoEvent(Enum):
+    READY = auto()
+    NOT_READY = auto()
+    COUNTED_DOWN = auto()
+    PROCESSED = auto()
+    FAILED = auto()
+    TOO_MANY_FAILURES = auto()
+    RETAKE = auto()
+    ACCEPT = auto()
+    CAMERA_LOST = auto()
+    CAMERA_BACK = auto()
+    TIMEOUT = auto()
+    CLOSE = auto()
+
+
+SCREENS = {
+    PhotoState.PREVIEW: "photo_preview",
+    PhotoState.COUNTDOWN: "photo_countdown",
+    PhotoState.PROCESSING: "photo_processing",
+    PhotoState.RESULT: "photo_result",
+    PhotoState.HELP: "photo_help",
+    PhotoState.CAMERA_LOST: "photo_camera_lost",
+    PhotoState.FINISHED: "photo_result",
+}
+
+
+class PhotoEngine(Protocol):
+    def analyse_live(self, frame: Image) -> Guidance: ...
+
+    def preview(self, frame: Image) -> Image: ...
+
+    def take(self, frames: list[Image]) -> PhotoContext: ...
+
+
+@dataclass(frozen=True)
+class PhotoTimings:
+    countdown_s: float = 3.0
+    steady_frames: int = 3  # consecutive ready analyses before the countdown starts
+    burst: int = 4  # frames captured at the end of the countdown
+    preview_timeout_s: float = 180.0
+    result_timeout_s: float = 90.0
+    help_timeout_s: float = 120.0
+    max_failures: int = 3
+
+
+@dataclass
+class PhotoOutcome:
+    """The finished photo (personal data: memory only, wiped with the journey)."""
+
+    jpeg: bytes
+    preview_bgr: Image
+    compliant: bool
+    failed_checks: list[str]
+
+
+class PhotoJourney:
+    """One citizen taking one ID photo. The UI calls ``tick``, ``retake``, ``accept``."""
+
+    name = "photo"
+
+    def __init__(
+        self,
+        camera: Camera,
+        engine: PhotoEngine,
+        pool: ThreadPoolExecutor,
+        now: float,
+        timings: PhotoTimings | None = None,
+    ) -> None:
+        self.camera = camera
+        self.engine = engine
+        self._pool = pool
+        self.t = timings or PhotoTimings()
+        self.guidance: Guidance | None = None
+        self.frame: Frame | None = None  # the frame the guidance belongs to
+        self.preview: Image | None = None  # that frame with the new background
+        self.outcome: PhotoOutcome | None = None
+        self.failures = 0
+        self.last_failure: str = ""  # key of the instruction explaining the last failure
+        self._steady = 0
+        self._unsteady = 0
+        self._analysing: Future[tuple[Frame, Guidance, Image | None]] | None = None
+        self._taking: Future[PhotoContext] | None = None
+        S, E = PhotoState, PhotoEvent
+        self.machine: Machine[PhotoState, PhotoEvent] = Machine(
+            "photo",
+            S.PREVIEW,
+            {
+                (S.PREVIEW, E.READY): S.COUNTDOWN,
+                (S.COUNTDOWN, E.NOT_READY): S.PREVIEW,
+                (S.COUNTDOWN, E.COUNTED_DOWN): S.PROCESSING,
+                (S.PROCESSING, E.PROCESSED): S.RESULT,
+                (S.PROCESSING, E.FAILED): S.PREVIEW,
+                (S.PROCESSING, E.TOO_MANY_FAILURES): S.HELP,
+                (S.RESULT, E.RETAKE): S.PREVIEW,
+                (S.RESULT, E.ACCEPT): S.FINISHED,
+                (S.RESULT, E.TIMEOUT): S.FINISHED,
+                (S.HELP, E.RETAKE): S.PREVIEW,
+                (S.HELP, E.TIMEOUT): S.FINISHED,
+                (S.HELP, E.CLOSE): S.FINISHED,
+                (S.PREVIEW, E.CAMERA_LOST): S.CAMERA_LOST,
+                (S.COUNTDOWN, E.CAMERA_LOST): S.CAMERA_LOST,
+                (S.CAMERA_LOST, E.CAMERA_BACK): S.PREVIEW,
+                (S.CAMERA_LOST, E.TIMEOUT): S.FINISHED,
+                (S.CAMERA_LOST, E.CLOSE): S.FINISHED,
+                (S.PREVIEW, E.TIMEOUT): S.FINISHED,
+                (S.PREVIEW, E.CLOSE): S.FINISHED,
+                (S.COUNTDOWN, E.CLOSE): S.FINISHED,
+                (S.RESULT, E.CLOSE): S.FINISHED,
+            },
+            {
+                S.COUNTDOWN: Timeout(self.t.countdown_s, E.COUNTED_DOWN),
+                S.PREVIEW: Timeout(self.t.preview_timeout_s, E.TIMEOUT),
+                S.RESULT: Timeout(self.t.result_timeout_s, E.TIMEOUT),
+                S.HELP: Timeout(self.t.help_timeout_s, E.TIMEOUT),
+                S.CAMERA_LOST: Timeout(self.t.help_timeout_s, E.TIMEOUT),
+            },
+            now=now,
+        )
+        self.machine.on_enter(self._entered)
+
+    # -- what the UI reads ------------------------------------------------------------
+    @property
+    def state(self) -> PhotoState:
+        return self.machine.state
+
+    @property
+    def finished(self) -> bool:
+        return self.state is PhotoState.FINISHED
+
+    @property
+    def holds_personal_data(self) -> bool:
+        return True  # a face
+
+    @property
+    def screen(self) -> str:
+        return SCREENS[self.state]
+
+    @property
+    def can_go_back(self) -> bool:
+        return self.state in (
+            PhotoState.PREVIEW,
+            PhotoState.COUNTDOWN,
+            PhotoState.CAMERA_LOST,
+            PhotoState.HELP,
+        )
+
+    @property
+    def idle_exempt(self) -> bool:
+        # A citizen posing for the camera touches nothing: every state of this
+        # journey times out by itself instead.
+        return True
+
+    def prompt_values(self) -> dict[str, str]:
+        return {}
+
+    def on_device_event(self, event: DeviceEvent, now: float) -> bool:
+        # Camera loss is read from the camera's health on every tick.
+        return False
+
+    def remaining(self, now: float) -> float | None:
+        return self.machine.remaining(now)
+
+    # -- what the citizen does --------------------------------------------------------
+    def retake(self, now: float) -> None:
+        if self.machine.can(PhotoEvent.RETAKE):
+            if self.state is PhotoState.HELP:
+                self.failures = 0
+            self.machine.fire(PhotoEvent.RETAKE, now)
+
+    def accept(self, now: float) -> None:
+        if self.machine.can(PhotoEvent.ACCEPT):
+            self.machine.fire(PhotoEvent.ACCEPT, now)
+
+    def close(self) -> None:
+        """The journey is left: forget the face and drop work in flight."""
+        for future in (self._analysing, self._taking):
+            if future is not None:
+                future.cancel()
+        self._analysing = self._taking = None
+        self.wipe()
+
+    def wipe(self) -> None:
+        """Forget the face: the outcome and the frames the preview kept."""
+        self.outcome = None
+        self.frame = None
+        self.preview = None
+        self.guidance = None
+
+    # -- time -------------------------------------------------------------------------
+    def tick(self, now: float) -> bool:
+        """Advance on camera health, finished analyses and timeouts; True if changed."""
+        before = (self.state, self.outcome)
+        self._watch_camera(now)
+        if self.state in (PhotoState.PREVIEW, PhotoState.COUNTDOWN):
+            self._collect_analysis(now)
+            self._start_analysis()
+        if self.state is PhotoState.PROCESSING:
+            self._collect_photo(now)
+        self.machine.tick(now)
+        # Guidance changes are not screen changes: the booth view-model polls those.
+        return before != (self.state, self.outcome)
+
+    def _watch_camera(self, now: float) -> None:
+        faulty = self.camera.health().state is HealthState.FAULT
+        if faulty and self.machine.can(PhotoEvent.CAMERA_LOST):
+            self.guidance = None
+            self.machine.fire(PhotoEvent.CAMERA_LOST, now)
+        elif not faulty and self.state is PhotoState.CAMERA_LOST:
+            self.machine.fire(PhotoEvent.CAMERA_BACK, now)
+
+    def _start_analysis(self) -> None:
+        if self._analysing is not None:
+            return
+        frame = self.camera.latest()
+        if frame is None or (self.frame is not None and frame.seq == self.frame.seq):
+            return
+        self._analysing = self._pool.submit(self._analyse, frame)
+
+    def _analyse(self, frame: Frame) -> tuple[Frame, Guidance, Image | None]:
+        guidance = self.engine.analyse_live(frame.image)
+        try:
+            preview = self.engine.preview(frame.image)
+        except Exception:  # the raw frame still guides the citizen
+            log.exception("preview background failed")
+            preview = None
+        return frame, guidance, preview
+
+    def _collect_analysis(self, now: float) -> None:
+        if self._analysing is None or not self._analysing.done():
+            return
+        future, self._analysing = self._analysing, None
+        try:
+            self.frame, self.guidance, self.preview = future.result()
+        except Exception:
+            log.exception("live analysis failed")
+            return
+        if self.guidance.ready:
+            self._steady, self._unsteady = self._steady + 1, 0
+        else:
+            self._steady, self._unsteady = 0, self._unsteady + 1
+        if self.state is PhotoState.PREVIEW and self._steady >= self.t.steady_frames:
+            self.machine.fire(PhotoEvent.READY, now)
+        elif self.state is PhotoState.COUNTDOWN and self._unsteady >= self.t.steady_frames:
+            self.machine.fire(PhotoEvent.NOT_READY, now)
+
+    def _entered(self, state: PhotoState) -> None:
+        if state is PhotoState.PROCESSING:
+            self._taking = self._pool.submit(self._capture)
+        if state is PhotoState.PREVIEW:
+            self._steady = self._unsteady = 0
+            self.outcome = None
+
+    def _capture(self) -> PhotoContext:
+        """The newest few frames (distinct), then the engine keeps the best one."""
+        frames: list[Image] = []
+        seen = -1
+        deadline = time.monotonic() + 1.5
+        while len(frames) < self.t.burst and time.monotonic() < deadline:
+            frame = self.camera.latest()
+            if frame is not None and frame.seq != seen:
+                seen = frame.seq
+                frames.append(frame.image)
+            else:
+                time.sleep(0.01)
+        if not frames:
+            raise PhotoError("no frames from the camera")
+        return self.engine.take(frames)
+
+    def _collect_photo(self, now: float) -> None:
+        if self._taking is None or not self._taking.done():
+            return
+        future, self._taking = self._taking, None
+        try:
+            ctx = future.result()
+        except Exception as exc:  # no face, camera gone: a failed try, never a crash
+            log.info("photo capture failed: %s", type(exc).__name__)
+            self.last_failure = "no_face"
+            self._failed(now)
+            return
+        failed = [c.name for c in ctx.checks if not c.passed]
+        if not ctx.compliant or ctx.jpeg is None or ctx.output is None:
+            self.last_failure = failed[0] if failed else "no_face"
+            self._failed(now)
+            return
+        self.outcome = PhotoOutcome(ctx.jpeg, ctx.output, True, failed)
+        self.machine.fire(PhotoEvent.PROCESSED, now)
+
+    def _failed(self, now: float) -> None:
+        self.failures += 1
+        if self.failures >= self.t.max_failures:
+            self.machine.fire(PhotoEvent.TOO_MANY_FAILURES, now)
+        else:
+            self.machine.fire(PhotoEvent.FAILED, now)
+
+
+def photo_entry(camera: Camera, engine: Callable[[], PhotoEngine]) -> JourneyEntry:
+    """The menu tile for the free ID photo. The engine is built on first use."""
+    built: list[PhotoEngine] = []
+
+    def start(ctx: JourneyContext, now: float) -> PhotoJourney:
+        if not built:
+            built.append(engine())
+        return PhotoJourney(camera, built[0], ctx.pool, now)
+
+    return JourneyEntry(
+        name="photo",
+        title_zh="免费证件照",
+        title_en="Free ID photo",
+        subtitle_zh="护照、身份证、签证等照片，当场拍好",
+        subtitle_en="Passport, ID card and visa photos, ready in a minute",
+        icon="照",
+        start=start,
+    )

@@ -1,0 +1,1 @@
+"""The ID photo pipeline: specs as data, quality checks, background, crop, export."""

@@ -1,0 +1,74 @@
+"""The finished photo, large, with Retake and OK."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Property, Signal, Slot
+
+from kiosk.flows.photo import PhotoJourney
+from ui.viewmodels.base import ScreenViewModel
+
+
+class PhotoResultViewModel(ScreenViewModel):
+    changed = Signal()
+    countdownChanged = Signal()
+
+    _shown_left = -1
+    _serial = 0
+
+    def _journey(self) -> PhotoJourney | None:
+        return self._c.journey_as(PhotoJourney)
+
+    def photo(self) -> np.ndarray | None:
+        j = self._journey()
+        return j.outcome.preview_bgr if j is not None and j.outcome is not None else None
+
+    def _photo_source(self) -> str:
+        j = self._journey()
+        if j is None or j.outcome is None:
+            return ""
+        # A new URL per outcome so a retake never shows the previous face.
+        return f"image://photo/{id(j.outcome)}"
+
+    def _details(self) -> str:
+        j = self._journey()
+        if j is None or j.outcome is None:
+            return ""
+        o = j.outcome
+        kb = len(o.jpeg) // 1024
+        spec = getattr(j.engine, "spec", None)
+        name = self.pick(spec.name, spec.name_en) if spec is not None else ""
+        h, w = o.preview_bgr.shape[:2]
+        return f"{name} · {w}×{h} · {kb} KB"
+
+    def _seconds_left(self) -> int:
+        j = self._journey()
+        left = j.remaining(self.now()) if j is not None else None
+        return -1 if left is None else math.ceil(left)
+
+    photoSource = Property(str, _photo_source, notify=changed)
+    details = Property(str, _details, notify=changed)
+    secondsLeft = Property(int, _seconds_left, notify=countdownChanged)
+
+    def tick(self) -> None:
+        value = self._seconds_left()
+        if value != self._shown_left:
+            self._shown_left = value
+            self.countdownChanged.emit()
+
+    @Slot()
+    def retake(self) -> None:
+        j = self._c.journey_as(PhotoJourney)
+        if j is not None:
+            j.retake(self.now())
+        self._c.acted(self.now())
+
+    @Slot()
+    def accept(self) -> None:
+        """The citizen keeps the photo: the journey ends, and the session with it."""
+        j = self._c.journey_as(PhotoJourney)
+        if j is not None:
+            j.accept(self.now())
+        self._c.acted(self.now())
