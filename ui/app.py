@@ -62,14 +62,15 @@ def ensure_platform() -> None:
 
 
 def application() -> QGuiApplication:
+    """The one QGuiApplication, with the bundled font set (also when a test made the app)."""
     app = QGuiApplication.instance()
     if app is None:
         ensure_platform()
-        # The on-screen keyboard (QtVirtualKeyboard) must be chosen before the app exists.
-        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
         app = QGuiApplication(["hall-kiosk"])
-        install_font(app)
     assert isinstance(app, QGuiApplication)
+    if not app.property("hallKioskFont"):
+        install_font(app)
+        app.setProperty("hallKioskFont", True)
     return app
 
 

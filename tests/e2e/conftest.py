@@ -13,6 +13,14 @@ from kiosk.config import KioskConfig
 from kiosk.terminal import build_terminal
 
 
+@pytest.fixture(scope="session")
+def qapp_cls() -> type:
+    """The kiosk is a QML app: a QGuiApplication, not a widgets QApplication."""
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication
+
+
 @pytest.fixture
 def kiosk_ui(qapp: object, config: KioskConfig) -> Iterator[object]:
     from ui.app import KioskUi
