@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from devices.base import DeviceKind
+from devices.camera.sim import SimCamera
 from devices.form_printer.sim import SimFormPrinter
 from devices.idcard.sim import SimIdCardReader, sample_card
 from devices.ticket_printer.protocol import PrinterFault
@@ -22,6 +23,7 @@ from kiosk.config import KioskConfig
 from kiosk.flows.diagnostics import DiagnosticsJourney
 from kiosk.flows.form import FormJourney
 from kiosk.flows.kiosk import KioskController
+from kiosk.flows.photo import PhotoEvent, PhotoJourney, PhotoState
 from kiosk.flows.ticket import TicketJourney, TicketResult
 from kiosk.technician.pin import hash_pin
 from kiosk.terminal import build_terminal
@@ -98,6 +100,57 @@ _FORM_ANSWERS = {
     "trips": "1",
     "had_permit": "no",
 }
+
+
+def _photo_tour(
+    ui: KioskUi,
+    c: KioskController,
+    clock: ManualClock,
+    language: str,
+    large: bool,
+    shot: Callable[[str], None],
+) -> None:
+    """The photo booth's screens (issue 6): the simulated camera shows a real face."""
+    camera = ui.terminal.camera
+    if not isinstance(camera, SimCamera) or "photo" not in c.entries:
+        return
+    c.set_language(language, clock())
+    c.set_large_text(large, clock())
+    c.start(clock())
+    c.open_journey("photo", clock())
+    j = c.journey_as(PhotoJourney)
+    assert j is not None
+    # The first analysis loads the models; later ones take a camera frame's time.
+    settle(ui, lambda: j.guidance is not None, timeout_s=90)
+    shot("17-photo-preview")
+    settle(ui, lambda: j.state is PhotoState.COUNTDOWN, timeout_s=30)
+    shot("18-photo-countdown")
+    def later() -> bool:
+        """Half a second on: the countdown runs on the tour's clock; the citizen stays."""
+        clock.advance(0.5)
+        c.touch(clock())
+        return True
+
+    settle(ui, lambda: later() and j.state in _AFTER_CAPTURE, timeout_s=60)
+    shot("19-photo-result")
+    j.retake(clock())
+    camera.lose()
+    settle(ui, lambda: j.state is PhotoState.CAMERA_LOST)
+    shot("20-photo-camera-lost")
+    camera.show_empty_booth()
+    camera.restore()
+    settle(ui, lambda: j.state is PhotoState.PREVIEW)
+    # Two tries already failed; the third capture of an empty booth fails too.
+    j.failures = j.t.max_failures - 1
+    j.machine.fire(PhotoEvent.READY, clock())
+    j.machine.fire(PhotoEvent.COUNTED_DOWN, clock())
+    settle(ui, lambda: j.state is PhotoState.HELP, timeout_s=60)
+    shot("21-photo-help")
+    camera.show_empty_booth(False)
+    c.cancel(clock())
+
+
+_AFTER_CAPTURE = (PhotoState.RESULT, PhotoState.PREVIEW, PhotoState.HELP)
 
 
 def _form_tour(
@@ -217,6 +270,7 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     shot("09-technician-panel")
                     c.cancel(clock())
                     _form_tour(ui, c, clock, language, large, shot)
+                    _photo_tour(ui, c, clock, language, large, shot)
         finally:
             ui.close()
     return written

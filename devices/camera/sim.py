@@ -70,6 +70,10 @@ class SimCamera:
         self._lost = False
         self._health.set(HealthState.OK, "", EventKind.RECOVERED)
 
+    def show_empty_booth(self, empty: bool = True) -> None:
+        """Nobody in front of the camera (or, with False, the person back)."""
+        self._base = np.full((self.height, self.width, 3), 200, np.uint8) if empty else None
+
     def latest(self) -> Frame | None:
         return self._latest
 

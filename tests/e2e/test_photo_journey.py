@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from devices.camera.sim import SimCamera
@@ -73,7 +72,7 @@ def test_booth_journey(kiosk_ui: KioskUi, tmp_path: Path) -> None:
     assert find_item(w, "cameraPreview") is None  # a clear message instead of a frozen frame
     kiosk_ui.grab(shots / "photo-04-camera-lost.png")
     # Back comes the camera, but the citizen has stepped away (an empty booth).
-    camera._base = np.full((camera.height, camera.width, 3), 200, np.uint8)
+    camera.show_empty_booth()
     camera.restore()
     assert wait_for(lambda: j.state is PhotoState.PREVIEW, timeout_s=5)
     assert wait_for(lambda: (f := camera.latest()) is not None and f.image.std() < 10)
