@@ -125,6 +125,7 @@ def _photo_tour(
     shot("17-photo-preview")
     settle(ui, lambda: j.state is PhotoState.COUNTDOWN, timeout_s=30)
     shot("18-photo-countdown")
+
     def later() -> bool:
         """Half a second on: the countdown runs on the tour's clock; the citizen stays."""
         clock.advance(0.5)

@@ -6,7 +6,6 @@ turn the journey's state into lists the QML can show, in the citizen's language.
 
 from __future__ import annotations
 
-import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -259,7 +258,6 @@ class FormReviewViewModel(_FormScreen):
 class FormResultViewModel(_FormScreen):
     changed = Signal()
     countdownChanged = Signal()
-    _shown_left = -1
 
     def _printed(self) -> bool:
         j = self.journey()
@@ -279,23 +277,12 @@ class FormResultViewModel(_FormScreen):
         receipt = self._receipt()
         return qr_url(receipt) if receipt else ""
 
-    def _seconds_left(self) -> int:
-        j = self.journey()
-        left = j.remaining(self.now()) if j is not None else None
-        return -1 if left is None else math.ceil(left)
-
     title = Property(str, _FormScreen._title, notify=changed)
     printed = Property(bool, _printed, notify=changed)
     receipt = Property(str, _receipt, notify=changed)
     message = Property(str, _message, notify=changed)
     qrSource = Property(str, _qr, notify=changed)
-    secondsLeft = Property(int, _seconds_left, notify=countdownChanged)
-
-    def tick(self) -> None:
-        value = self._seconds_left()
-        if value != self._shown_left:
-            self._shown_left = value
-            self.countdownChanged.emit()
+    secondsLeft = Property(int, ScreenViewModel.seconds_left, notify=countdownChanged)
 
     @Slot()
     def done(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import Property, Signal, Slot
 
@@ -15,7 +13,6 @@ class PhotoResultViewModel(ScreenViewModel):
     changed = Signal()
     countdownChanged = Signal()
 
-    _shown_left = -1
     _serial = 0
 
     def _journey(self) -> PhotoJourney | None:
@@ -43,20 +40,9 @@ class PhotoResultViewModel(ScreenViewModel):
         h, w = o.preview_bgr.shape[:2]
         return f"{name} · {w}×{h} · {kb} KB"
 
-    def _seconds_left(self) -> int:
-        j = self._journey()
-        left = j.remaining(self.now()) if j is not None else None
-        return -1 if left is None else math.ceil(left)
-
     photoSource = Property(str, _photo_source, notify=changed)
     details = Property(str, _details, notify=changed)
-    secondsLeft = Property(int, _seconds_left, notify=countdownChanged)
-
-    def tick(self) -> None:
-        value = self._seconds_left()
-        if value != self._shown_left:
-            self._shown_left = value
-            self.countdownChanged.emit()
+    secondsLeft = Property(int, ScreenViewModel.seconds_left, notify=countdownChanged)
 
     @Slot()
     def retake(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Property, Signal, Slot
 
 from kiosk.flows.ticket import TicketJourney, TicketResult
@@ -14,8 +12,6 @@ from ui.viewmodels.base import ScreenViewModel
 class TicketResultViewModel(ScreenViewModel):
     changed = Signal()
     countdownChanged = Signal()
-
-    _shown_left = -1
 
     def _result(self) -> TicketResult | None:
         journey = self._c.journey_as(TicketJourney)
@@ -45,24 +41,13 @@ class TicketResultViewModel(ScreenViewModel):
         r = self._result()
         return qr_url(r.qr_payload) if r else ""
 
-    def _seconds_left(self) -> int:
-        journey = self._c.journey
-        left = journey.remaining(self.now()) if journey is not None else None
-        return -1 if left is None else math.ceil(left)
-
     number = Property(str, _number, notify=changed)
     service = Property(str, _service, notify=changed)
     peopleAhead = Property(int, _people_ahead, notify=changed)
     printed = Property(bool, _printed, notify=changed)
     issuedAt = Property(str, _issued_at, notify=changed)
     qrSource = Property(str, _qr, notify=changed)
-    secondsLeft = Property(int, _seconds_left, notify=countdownChanged)
-
-    def tick(self) -> None:
-        value = self._seconds_left()
-        if value != self._shown_left:
-            self._shown_left = value
-            self.countdownChanged.emit()
+    secondsLeft = Property(int, ScreenViewModel.seconds_left, notify=countdownChanged)
 
     @Slot()
     def done(self) -> None:
