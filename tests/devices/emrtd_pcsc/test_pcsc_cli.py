@@ -16,8 +16,6 @@ import pytest
 from emrtd_pcsc.chip_emulator import VirtualPassport
 from emrtd_pcsc.pcscd import PrivatePcscd
 
-pytest.importorskip("kiosk.cli.idcard", reason="kiosk idcard read is not on this branch yet")
-
 pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("pcsc")]
 
 
