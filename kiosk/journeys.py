@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.journey import JourneyEntry
-from kiosk.flows.photo import PhotoEngine, photo_entry
+from kiosk.flows.photo import PhotoDelivery, PhotoEngine, PhotoOutcome, photo_entry
 from kiosk.flows.ticket import ticket_entry
 from kiosk.forms.catalog import load_catalog
 from kiosk.forms.desk import FormDesk
 from kiosk.forms.outbox_recorder import OutboxRecorder
 from kiosk.forms.ports import PageHeader, RendererUnavailable, load_renderer
+from kiosk.forms.receipt import new_receipt
 from kiosk.terminal import Terminal
 from kiosk.tickets.service import TicketService, build_allocator
 
@@ -28,7 +29,9 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     entries = [
         ticket_entry(issuer),
         photo_entry(
-            terminal.camera, lambda: booth_engine(config.photo.spec, config.photo.background)
+            terminal.camera,
+            lambda: booth_engine(config.photo.spec, config.photo.background),
+            photo_delivery(terminal),
         ),
     ]
     forms = form_services(terminal)
@@ -60,6 +63,23 @@ def form_services(terminal: Terminal) -> FormServices | None:
     return FormServices(
         load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
     )
+
+
+def photo_delivery(terminal: Terminal) -> PhotoDelivery:
+    """An accepted photo goes to the centre through the outbox (encrypted on disk), under
+    a receipt number the citizen quotes at the counter with their application."""
+    t = terminal.config.terminal
+    tz = ZoneInfo(t.timezone)
+    spec = terminal.config.photo.spec
+
+    def deliver(outcome: PhotoOutcome) -> str:
+        now = datetime.now(tz)
+        receipt = new_receipt(t.id, now)
+        record = {"receipt": receipt, "spec": spec, "taken_at": now.isoformat(timespec="seconds")}
+        terminal.outbox.submit("photo.id", record, {"photo.jpg": outcome.jpeg}, pii=True)
+        return receipt
+
+    return deliver
 
 
 def booth_engine(spec_id: str, background: str) -> PhotoEngine:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from kiosk.config import KioskConfig
 from tests.support import ManualClock, make_config
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_data_in_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands a test runs without a config keep their data in a throw-away folder,
+    never in the tester's ~/.local/share/hall-kiosk."""
+    if "KIOSK_CONFIG" not in os.environ:
+        folder = tmp_path_factory.mktemp("kiosk-home")
+        cfg = folder / "kiosk.toml"
+        cfg.write_text(f'[terminal]\ndata_dir = "{folder}"\n', encoding="utf-8")
+        os.environ["KIOSK_CONFIG"] = str(cfg)
 
 
 @pytest.fixture

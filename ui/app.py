@@ -36,6 +36,7 @@ from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.photo_booth import PhotoBoothViewModel
 from ui.viewmodels.photo_help import PhotoHelpViewModel
 from ui.viewmodels.photo_result import PhotoResultViewModel
+from ui.viewmodels.photo_saved import PhotoSavedViewModel
 from ui.viewmodels.shell import ShellViewModel
 from ui.viewmodels.tech_panel import TechPanelViewModel
 from ui.viewmodels.tech_pin import TechPinViewModel
@@ -110,6 +111,7 @@ class KioskUi:
             "formComplete": FormCompleteViewModel(c, clock),
             "formReview": FormReviewViewModel(c, clock),
             "formResult": FormResultViewModel(c, clock),
+            "photoSaved": PhotoSavedViewModel(c, clock),
             "techPin": TechPinViewModel(c, clock),
             "techPanel": TechPanelViewModel(c, clock),
             "photoBooth": booth,

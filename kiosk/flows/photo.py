@@ -34,6 +34,8 @@ class PhotoState(Enum):
     COUNTDOWN = auto()
     PROCESSING = auto()
     RESULT = auto()
+    SAVING = auto()
+    SAVED = auto()
     HELP = auto()
     CAMERA_LOST = auto()
     FINISHED = auto()
@@ -48,6 +50,7 @@ class PhotoEvent(Enum):
     TOO_MANY_FAILURES = auto()
     RETAKE = auto()
     ACCEPT = auto()
+    SAVED = auto()
     CAMERA_LOST = auto()
     CAMERA_BACK = auto()
     TIMEOUT = auto()
@@ -59,6 +62,8 @@ SCREENS = {
     PhotoState.COUNTDOWN: "photo_countdown",
     PhotoState.PROCESSING: "photo_processing",
     PhotoState.RESULT: "photo_result",
+    PhotoState.SAVING: "photo_result",
+    PhotoState.SAVED: "photo_saved",
     PhotoState.HELP: "photo_help",
     PhotoState.CAMERA_LOST: "photo_camera_lost",
     PhotoState.FINISHED: "photo_result",
@@ -73,6 +78,14 @@ class PhotoEngine(Protocol):
     def take(self, frames: list[Image]) -> PhotoContext: ...
 
 
+# Queues an accepted photo for the centre and returns its receipt number.
+PhotoDelivery = Callable[["PhotoOutcome"], str]
+
+
+def _keep_nowhere(outcome: PhotoOutcome) -> str:
+    raise RuntimeError("this terminal has no outbox for photos")
+
+
 @dataclass(frozen=True)
 class PhotoTimings:
     countdown_s: float = 3.0
@@ -80,6 +93,7 @@ class PhotoTimings:
     burst: int = 4  # frames captured at the end of the countdown
     preview_timeout_s: float = 180.0
     result_timeout_s: float = 90.0
+    saved_timeout_s: float = 30.0  # the receipt stays up this long
     help_timeout_s: float = 120.0
     max_failures: int = 3
 
@@ -106,8 +120,12 @@ class PhotoJourney:
         pool: ThreadPoolExecutor,
         now: float,
         timings: PhotoTimings | None = None,
+        deliver: PhotoDelivery | None = None,
     ) -> None:
         self.camera = camera
+        self._deliver = deliver or _keep_nowhere
+        self._saving: Future[str] | None = None
+        self.receipt: str | None = None  # after SAVED: the number, or "" if it failed
         self.engine = engine
         self._pool = pool
         self.t = timings or PhotoTimings()
@@ -133,7 +151,10 @@ class PhotoJourney:
                 (S.PROCESSING, E.FAILED): S.PREVIEW,
                 (S.PROCESSING, E.TOO_MANY_FAILURES): S.HELP,
                 (S.RESULT, E.RETAKE): S.PREVIEW,
-                (S.RESULT, E.ACCEPT): S.FINISHED,
+                (S.RESULT, E.ACCEPT): S.SAVING,
+                (S.SAVING, E.SAVED): S.SAVED,
+                (S.SAVED, E.TIMEOUT): S.FINISHED,
+                (S.SAVED, E.CLOSE): S.FINISHED,
                 (S.RESULT, E.TIMEOUT): S.FINISHED,
                 (S.HELP, E.RETAKE): S.PREVIEW,
                 (S.HELP, E.TIMEOUT): S.FINISHED,
@@ -152,6 +173,7 @@ class PhotoJourney:
                 S.COUNTDOWN: Timeout(self.t.countdown_s, E.COUNTED_DOWN),
                 S.PREVIEW: Timeout(self.t.preview_timeout_s, E.TIMEOUT),
                 S.RESULT: Timeout(self.t.result_timeout_s, E.TIMEOUT),
+                S.SAVED: Timeout(self.t.saved_timeout_s, E.TIMEOUT),
                 S.HELP: Timeout(self.t.help_timeout_s, E.TIMEOUT),
                 S.CAMERA_LOST: Timeout(self.t.help_timeout_s, E.TIMEOUT),
             },
@@ -192,7 +214,9 @@ class PhotoJourney:
         return True
 
     def prompt_values(self) -> dict[str, str]:
-        return {}
+        # "T01-20261127-7KQ3MX" is read as its last part, character by character.
+        tail = self.receipt.rsplit("-", 1)[-1] if self.receipt else ""
+        return {"receipt": " ".join(tail)}
 
     def on_device_event(self, event: DeviceEvent, now: float) -> bool:
         # Camera loss is read from the camera's health on every tick.
@@ -209,15 +233,17 @@ class PhotoJourney:
             self.machine.fire(PhotoEvent.RETAKE, now)
 
     def accept(self, now: float) -> None:
-        if self.machine.can(PhotoEvent.ACCEPT):
+        """The citizen keeps the photo: it is queued for the centre under a receipt number."""
+        if self.machine.can(PhotoEvent.ACCEPT) and self.outcome is not None:
             self.machine.fire(PhotoEvent.ACCEPT, now)
+            self._saving = self._pool.submit(self._deliver, self.outcome)
 
     def close(self) -> None:
         """The journey is left: forget the face and drop work in flight."""
-        for future in (self._analysing, self._taking):
+        for future in (self._analysing, self._taking, self._saving):
             if future is not None:
                 future.cancel()
-        self._analysing = self._taking = None
+        self._analysing = self._taking = self._saving = None
         self.wipe()
 
     def wipe(self) -> None:
@@ -237,6 +263,8 @@ class PhotoJourney:
             self._start_analysis()
         if self.state is PhotoState.PROCESSING:
             self._collect_photo(now)
+        if self.state is PhotoState.SAVING:
+            self._collect_saved(now)
         self.machine.tick(now)
         # Guidance changes are not screen changes: the booth view-model polls those.
         return before != (self.state, self.outcome)
@@ -326,6 +354,19 @@ class PhotoJourney:
         self.outcome = PhotoOutcome(ctx.jpeg, ctx.output, True, failed)
         self.machine.fire(PhotoEvent.PROCESSED, now)
 
+    def _collect_saved(self, now: float) -> None:
+        if self._saving is None or not self._saving.done():
+            return
+        future, self._saving = self._saving, None
+        try:
+            self.receipt = future.result()
+        except Exception as exc:  # outbox full or broken: say so, never crash
+            log.warning("photo could not be queued: %s", type(exc).__name__)
+            self.receipt = ""
+        # The photo has left the journey (encrypted in the outbox, or refused): forget it.
+        self.outcome = None
+        self.machine.fire(PhotoEvent.SAVED, now)
+
     def _failed(self, now: float) -> None:
         self.failures += 1
         if self.failures >= self.t.max_failures:
@@ -334,14 +375,16 @@ class PhotoJourney:
             self.machine.fire(PhotoEvent.FAILED, now)
 
 
-def photo_entry(camera: Camera, engine: Callable[[], PhotoEngine]) -> JourneyEntry:
+def photo_entry(
+    camera: Camera, engine: Callable[[], PhotoEngine], deliver: PhotoDelivery | None = None
+) -> JourneyEntry:
     """The menu tile for the free ID photo. The engine is built on first use."""
     built: list[PhotoEngine] = []
 
     def start(ctx: JourneyContext, now: float) -> PhotoJourney:
         if not built:
             built.append(engine())
-        return PhotoJourney(camera, built[0], ctx.pool, now)
+        return PhotoJourney(camera, built[0], ctx.pool, now, deliver=deliver)
 
     return JourneyEntry(
         name="photo",

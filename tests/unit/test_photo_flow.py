@@ -13,7 +13,7 @@ import pytest
 from devices.camera.sim import SimCamera
 from devices.health import ignore_event
 from devices.uri import DeviceUri
-from kiosk.flows.photo import PhotoJourney, PhotoState, PhotoTimings
+from kiosk.flows.photo import PhotoJourney, PhotoOutcome, PhotoState, PhotoTimings
 from kiosk.photo.context import CheckResult, PhotoContext
 from kiosk.photo.errors import FaceCountError
 from kiosk.photo.live import Guidance
@@ -81,10 +81,46 @@ def test_steady_guidance_counts_down_and_gives_the_photo(camera, pool) -> None:
     assert j.guidance is not None and j.guidance.ready
     run_until(j, PhotoState.RESULT, clock)
     assert j.outcome is not None and j.outcome.jpeg.startswith(b"\xff\xd8")
-    j.accept(clock[0])
-    assert j.finished
     j.wipe()
     assert j.outcome is None and j.frame is None
+
+
+def test_accepted_photo_is_delivered_under_a_receipt_then_forgotten(camera, pool) -> None:
+    engine, clock = ScriptedEngine(), [0.0]
+    engine.outcomes = ["good"]
+    delivered: list[bytes] = []
+
+    def deliver(outcome: PhotoOutcome) -> str:
+        delivered.append(outcome.jpeg)
+        return "T01-20261127-7KQ3MX"
+
+    timings = PhotoTimings(countdown_s=1.0, saved_timeout_s=5.0)
+    j = PhotoJourney(camera, engine, pool, 0.0, timings, deliver=deliver)
+    run_until(j, PhotoState.RESULT, clock)
+    j.accept(clock[0])
+    assert j.state is PhotoState.SAVING
+    run_until(j, PhotoState.SAVED, clock)
+    assert delivered == [b"\xff\xd8jpeg"]
+    assert j.receipt == "T01-20261127-7KQ3MX"
+    assert j.screen == "photo_saved"
+    assert j.prompt_values() == {"receipt": "7 K Q 3 M X"}
+    assert j.outcome is None  # the face left with the delivery
+    run_until(j, PhotoState.FINISHED, clock, timeout=10)
+
+
+def test_a_failed_delivery_is_said_not_hidden(camera, pool) -> None:
+    engine, clock = ScriptedEngine(), [0.0]
+    engine.outcomes = ["good"]
+
+    def full(outcome: PhotoOutcome) -> str:
+        raise OSError("disk full")
+
+    j = PhotoJourney(camera, engine, pool, 0.0, PhotoTimings(countdown_s=1.0), deliver=full)
+    run_until(j, PhotoState.RESULT, clock)
+    j.accept(clock[0])
+    run_until(j, PhotoState.SAVED, clock)
+    assert j.receipt == ""
+    assert j.outcome is None
 
 
 def test_moving_away_during_countdown_goes_back_to_preview(camera, pool) -> None:

@@ -24,6 +24,112 @@
     </message>
 </context>
 <context>
+    <name>FormCardScreen</name>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="35" />
+        <source>Place your ID card on the reader</source>
+        <translation>Place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="41" />
+        <source>Your details are filled in from the card</source>
+        <translation>Your details are filled in from the card</translation>
+    </message>
+</context>
+<context>
+    <name>FormChooseScreen</name>
+    <message>
+        <location filename="../qml/FormChooseScreen.qml" line="16" />
+        <source>Choose a form</source>
+        <translation>Choose a form</translation>
+    </message>
+</context>
+<context>
+    <name>FormCompleteScreen</name>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="30" />
+        <source>Please fill in the remaining items</source>
+        <translation>Please fill in the remaining items</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="98" />
+        <source>Next: check the form</source>
+        <translation>Next: check the form</translation>
+    </message>
+</context>
+<context>
+    <name>FormConfirmScreen</name>
+    <message>
+        <location filename="../qml/FormConfirmScreen.qml" line="24" />
+        <source>Please check the details from your ID card</source>
+        <translation>Please check the details from your ID card</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormConfirmScreen.qml" line="25" />
+        <source>These come from the card and cannot be changed here</source>
+        <translation>These come from the card and cannot be changed here</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormConfirmScreen.qml" line="59" />
+        <source>These are correct</source>
+        <translation>These are correct</translation>
+    </message>
+</context>
+<context>
+    <name>FormPrintingScreen</name>
+    <message>
+        <location filename="../qml/FormPrintingScreen.qml" line="9" />
+        <source>Printing your form…</source>
+        <translation>Printing your form…</translation>
+    </message>
+</context>
+<context>
+    <name>FormResultScreen</name>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="24" />
+        <source>Please take your form and sign it at the counter</source>
+        <translation>Please take your form and sign it at the counter</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="24" />
+        <source>The printer is not working, but your form was submitted</source>
+        <translation>The printer is not working, but your form was submitted</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="28" />
+        <source>Receipt number</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="40" />
+        <source>Show this code at the counter</source>
+        <translation>Show this code at the counter</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="40" />
+        <source>Please photograph this screen, or scan the code</source>
+        <translation>Please photograph this screen, or scan the code</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="52" />
+        <source>Done (%1)</source>
+        <translation>Done (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>FormReviewScreen</name>
+    <message>
+        <location filename="../qml/FormReviewScreen.qml" line="24" />
+        <source>Please check the form before it is printed</source>
+        <translation>Please check the form before it is printed</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormReviewScreen.qml" line="44" />
+        <source>Print the form</source>
+        <translation>Print the form</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <location filename="../qml/Header.qml" line="21" />
@@ -80,7 +186,10 @@
     <message numerus="yes">
         <location filename="../qml/PhotoHelpScreen.qml" line="37" />
         <source>We tried %n times without a photo that meets the rules. Please wait here.</source>
-        <translation><numerusform>We tried %n time without a photo that meets the rules. Please wait here.</numerusform><numerusform>We tried %n times without a photo that meets the rules. Please wait here.</numerusform></translation>
+        <translation>
+            <numerusform>We tried %n time without a photo that meets the rules. Please wait here.</numerusform>
+            <numerusform>We tried %n times without a photo that meets the rules. Please wait here.</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../qml/PhotoHelpScreen.qml" line="53" />
@@ -109,6 +218,29 @@
         <location filename="../qml/PhotoResultScreen.qml" line="69" />
         <source>OK, use this photo (%1)</source>
         <translation>OK, use this photo (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoSavedScreen</name>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="31" />
+        <source>Your photo is saved</source>
+        <translation>Your photo is saved</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="31" />
+        <source>Your photo could not be saved. Please ask staff.</source>
+        <translation>Your photo could not be saved. Please ask staff.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="40" />
+        <source>At the counter, give this receipt number. Your photo goes with your application.</source>
+        <translation>At the counter, give this receipt number. Your photo goes with your application.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="73" />
+        <source>Done (%1)</source>
+        <translation>Done (%1)</translation>
     </message>
 </context>
 <context>
@@ -197,112 +329,6 @@
         <location filename="../qml/TicketServicesScreen.qml" line="17" />
         <source>Choose a service</source>
         <translation>Choose a service</translation>
-    </message>
-</context>
-<context>
-    <name>FormCardScreen</name>
-    <message>
-        <location filename="../qml/FormCardScreen.qml" line="35" />
-        <source>Place your ID card on the reader</source>
-        <translation>Place your ID card on the reader</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormCardScreen.qml" line="41" />
-        <source>Your details are filled in from the card</source>
-        <translation>Your details are filled in from the card</translation>
-    </message>
-</context>
-<context>
-    <name>FormChooseScreen</name>
-    <message>
-        <location filename="../qml/FormChooseScreen.qml" line="16" />
-        <source>Choose a form</source>
-        <translation>Choose a form</translation>
-    </message>
-</context>
-<context>
-    <name>FormCompleteScreen</name>
-    <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="28" />
-        <source>Please fill in the remaining items</source>
-        <translation>Please fill in the remaining items</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="96" />
-        <source>Next: check the form</source>
-        <translation>Next: check the form</translation>
-    </message>
-</context>
-<context>
-    <name>FormConfirmScreen</name>
-    <message>
-        <location filename="../qml/FormConfirmScreen.qml" line="18" />
-        <source>Please check the details from your ID card</source>
-        <translation>Please check the details from your ID card</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormConfirmScreen.qml" line="19" />
-        <source>These come from the card and cannot be changed here</source>
-        <translation>These come from the card and cannot be changed here</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormConfirmScreen.qml" line="51" />
-        <source>These are correct</source>
-        <translation>These are correct</translation>
-    </message>
-</context>
-<context>
-    <name>FormPrintingScreen</name>
-    <message>
-        <location filename="../qml/FormPrintingScreen.qml" line="9" />
-        <source>Printing your form…</source>
-        <translation>Printing your form…</translation>
-    </message>
-</context>
-<context>
-    <name>FormResultScreen</name>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="24" />
-        <source>Please take your form and sign it at the counter</source>
-        <translation>Please take your form and sign it at the counter</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="24" />
-        <source>The printer is not working, but your form was submitted</source>
-        <translation>The printer is not working, but your form was submitted</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="28" />
-        <source>Receipt number</source>
-        <translation>Receipt number</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="40" />
-        <source>Show this code at the counter</source>
-        <translation>Show this code at the counter</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="40" />
-        <source>Please photograph this screen, or scan the code</source>
-        <translation>Please photograph this screen, or scan the code</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="52" />
-        <source>Done (%1)</source>
-        <translation>Done (%1)</translation>
-    </message>
-</context>
-<context>
-    <name>FormReviewScreen</name>
-    <message>
-        <location filename="../qml/FormReviewScreen.qml" line="24" />
-        <source>Please check the form before it is printed</source>
-        <translation>Please check the form before it is printed</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormReviewScreen.qml" line="44" />
-        <source>Print the form</source>
-        <translation>Print the form</translation>
     </message>
 </context>
 </TS>

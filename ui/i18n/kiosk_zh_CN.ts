@@ -24,6 +24,112 @@
     </message>
 </context>
 <context>
+    <name>FormCardScreen</name>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="35" />
+        <source>Place your ID card on the reader</source>
+        <translation>请将身份证放在读卡区</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="41" />
+        <source>Your details are filled in from the card</source>
+        <translation>您的信息将从身份证自动填写</translation>
+    </message>
+</context>
+<context>
+    <name>FormChooseScreen</name>
+    <message>
+        <location filename="../qml/FormChooseScreen.qml" line="16" />
+        <source>Choose a form</source>
+        <translation>请选择表格</translation>
+    </message>
+</context>
+<context>
+    <name>FormCompleteScreen</name>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="30" />
+        <source>Please fill in the remaining items</source>
+        <translation>请填写其余内容</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="98" />
+        <source>Next: check the form</source>
+        <translation>下一步：检查表格</translation>
+    </message>
+</context>
+<context>
+    <name>FormConfirmScreen</name>
+    <message>
+        <location filename="../qml/FormConfirmScreen.qml" line="24" />
+        <source>Please check the details from your ID card</source>
+        <translation>请核对身份证上的信息</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormConfirmScreen.qml" line="25" />
+        <source>These come from the card and cannot be changed here</source>
+        <translation>以下信息来自身份证，不能在此修改</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormConfirmScreen.qml" line="59" />
+        <source>These are correct</source>
+        <translation>信息无误，继续</translation>
+    </message>
+</context>
+<context>
+    <name>FormPrintingScreen</name>
+    <message>
+        <location filename="../qml/FormPrintingScreen.qml" line="9" />
+        <source>Printing your form…</source>
+        <translation>正在打印表格…</translation>
+    </message>
+</context>
+<context>
+    <name>FormResultScreen</name>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="24" />
+        <source>Please take your form and sign it at the counter</source>
+        <translation>请取走表格，到窗口签名</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="24" />
+        <source>The printer is not working, but your form was submitted</source>
+        <translation>打印机暂时故障，但您的表格已提交</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="28" />
+        <source>Receipt number</source>
+        <translation>回执号</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="40" />
+        <source>Show this code at the counter</source>
+        <translation>在窗口出示此码</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="40" />
+        <source>Please photograph this screen, or scan the code</source>
+        <translation>请拍下屏幕，或扫描二维码</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="52" />
+        <source>Done (%1)</source>
+        <translation>完成（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>FormReviewScreen</name>
+    <message>
+        <location filename="../qml/FormReviewScreen.qml" line="24" />
+        <source>Please check the form before it is printed</source>
+        <translation>打印前请检查表格内容</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormReviewScreen.qml" line="44" />
+        <source>Print the form</source>
+        <translation>打印表格</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <location filename="../qml/Header.qml" line="21" />
@@ -80,7 +186,9 @@
     <message numerus="yes">
         <location filename="../qml/PhotoHelpScreen.qml" line="37" />
         <source>We tried %n times without a photo that meets the rules. Please wait here.</source>
-        <translation><numerusform>已拍摄 %n 次仍未得到合格照片，请在此稍候。</numerusform></translation>
+        <translation>
+            <numerusform>已拍摄 %n 次仍未得到合格照片，请在此稍候。</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../qml/PhotoHelpScreen.qml" line="53" />
@@ -109,6 +217,29 @@
         <location filename="../qml/PhotoResultScreen.qml" line="69" />
         <source>OK, use this photo (%1)</source>
         <translation>确定，使用这张照片（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoSavedScreen</name>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="31" />
+        <source>Your photo is saved</source>
+        <translation>照片已保存</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="31" />
+        <source>Your photo could not be saved. Please ask staff.</source>
+        <translation>照片未能保存，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="40" />
+        <source>At the counter, give this receipt number. Your photo goes with your application.</source>
+        <translation>办理业务时请向窗口出示此回执号，照片将随您的申请一起提交。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="73" />
+        <source>Done (%1)</source>
+        <translation>完成（%1）</translation>
     </message>
 </context>
 <context>
@@ -196,112 +327,6 @@
         <location filename="../qml/TicketServicesScreen.qml" line="17" />
         <source>Choose a service</source>
         <translation>请选择业务类型</translation>
-    </message>
-</context>
-<context>
-    <name>FormCardScreen</name>
-    <message>
-        <location filename="../qml/FormCardScreen.qml" line="35" />
-        <source>Place your ID card on the reader</source>
-        <translation>请将身份证放在读卡区</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormCardScreen.qml" line="41" />
-        <source>Your details are filled in from the card</source>
-        <translation>您的信息将从身份证自动填写</translation>
-    </message>
-</context>
-<context>
-    <name>FormChooseScreen</name>
-    <message>
-        <location filename="../qml/FormChooseScreen.qml" line="16" />
-        <source>Choose a form</source>
-        <translation>请选择表格</translation>
-    </message>
-</context>
-<context>
-    <name>FormCompleteScreen</name>
-    <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="28" />
-        <source>Please fill in the remaining items</source>
-        <translation>请填写其余内容</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="96" />
-        <source>Next: check the form</source>
-        <translation>下一步：检查表格</translation>
-    </message>
-</context>
-<context>
-    <name>FormConfirmScreen</name>
-    <message>
-        <location filename="../qml/FormConfirmScreen.qml" line="18" />
-        <source>Please check the details from your ID card</source>
-        <translation>请核对身份证上的信息</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormConfirmScreen.qml" line="19" />
-        <source>These come from the card and cannot be changed here</source>
-        <translation>以下信息来自身份证，不能在此修改</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormConfirmScreen.qml" line="51" />
-        <source>These are correct</source>
-        <translation>信息无误，继续</translation>
-    </message>
-</context>
-<context>
-    <name>FormPrintingScreen</name>
-    <message>
-        <location filename="../qml/FormPrintingScreen.qml" line="9" />
-        <source>Printing your form…</source>
-        <translation>正在打印表格…</translation>
-    </message>
-</context>
-<context>
-    <name>FormResultScreen</name>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="24" />
-        <source>Please take your form and sign it at the counter</source>
-        <translation>请取走表格，到窗口签名</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="24" />
-        <source>The printer is not working, but your form was submitted</source>
-        <translation>打印机暂时故障，但您的表格已提交</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="28" />
-        <source>Receipt number</source>
-        <translation>回执号</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="40" />
-        <source>Show this code at the counter</source>
-        <translation>在窗口出示此码</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="40" />
-        <source>Please photograph this screen, or scan the code</source>
-        <translation>请拍下屏幕，或扫描二维码</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormResultScreen.qml" line="52" />
-        <source>Done (%1)</source>
-        <translation>完成（%1）</translation>
-    </message>
-</context>
-<context>
-    <name>FormReviewScreen</name>
-    <message>
-        <location filename="../qml/FormReviewScreen.qml" line="24" />
-        <source>Please check the form before it is printed</source>
-        <translation>打印前请检查表格内容</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormReviewScreen.qml" line="44" />
-        <source>Print the form</source>
-        <translation>打印表格</translation>
     </message>
 </context>
 </TS>

@@ -53,7 +53,7 @@ class PhotoResultViewModel(ScreenViewModel):
 
     @Slot()
     def accept(self) -> None:
-        """The citizen keeps the photo: the journey ends, and the session with it."""
+        """The citizen keeps the photo: it is queued for the centre under a receipt number."""
         j = self._c.journey_as(PhotoJourney)
         if j is not None:
             j.accept(self.now())

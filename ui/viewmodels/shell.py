@@ -32,6 +32,7 @@ SCREEN_FILES: dict[str, str] = {
     "photo_processing": "PhotoBoothScreen.qml",
     "photo_camera_lost": "PhotoBoothScreen.qml",
     "photo_result": "PhotoResultScreen.qml",
+    "photo_saved": "PhotoSavedScreen.qml",
     "photo_help": "PhotoHelpScreen.qml",
 }
 

@@ -240,7 +240,7 @@ def test_health_probe_without_the_watcher(pcscd: PrivatePcscd) -> None:
 
 def test_doctor_shows_a_fault_when_pcscd_is_not_there(tmp_path: Path) -> None:
     config = tmp_path / "kiosk.toml"
-    config.write_text('[devices]\nid_card = "pcsc://"\n')
+    config.write_text(f'[terminal]\ndata_dir = "{tmp_path}"\n[devices]\nid_card = "pcsc://"\n')
     env = {**os.environ, "PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm")}
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "doctor", "--config", str(config), "--json"],

@@ -46,7 +46,6 @@ def kiosk_here(
     """The same command in this process (cheaper than a new interpreter for each case);
     an escaping exception would fail the test, as a traceback would."""
     monkeypatch.setattr("kiosk.cli.setup_logging", lambda *_: None)
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     code = main(list(args))
     out, err = capsys.readouterr()
     return subprocess.CompletedProcess(args, code, out, err)
