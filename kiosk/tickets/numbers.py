@@ -23,10 +23,11 @@ class IssuedNumber:
 
 
 class LocalNumberStore:
-    """Allocates ``prefix + sequence`` from an SQLite counter (WAL, FULL sync).
+    """The per-day counters and every number handed out (SQLite, WAL, FULL sync).
 
-    The counter row is bumped inside ``BEGIN IMMEDIATE`` so two threads or two
-    processes on this terminal never get the same number.
+    ``issue_next`` bumps a counter and records the number inside one ``BEGIN
+    IMMEDIATE``, so two threads or two processes on this terminal never get the same
+    number; ``kiosk.tickets.allocator`` decides which counter (centre or offline block).
     """
 
     def __init__(self, path: Path, timezone: str) -> None:
@@ -65,27 +66,6 @@ class LocalNumberStore:
     def local_day(self, now: datetime) -> date:
         return now.astimezone(self._tz).date()
 
-    def next_sequence(self, day: date, counter: str) -> int:
-        """Bump and return the persisted counter ``counter`` of ``day`` (starts at 1)."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute(
-                "SELECT last FROM ticket_counter WHERE day=? AND service=?",
-                (day.isoformat(), counter),
-            ).fetchone()
-            seq = (row[0] if row else 0) + 1
-            conn.execute(
-                "INSERT INTO ticket_counter(day, service, last) VALUES (?,?,?)"
-                " ON CONFLICT(day, service) DO UPDATE SET last=excluded.last",
-                (day.isoformat(), counter, seq),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return seq
-
     def issue_next(
         self, day: date, counter: str, make: Callable[[int], IssuedNumber]
     ) -> IssuedNumber:
@@ -117,21 +97,6 @@ class LocalNumberStore:
             conn.execute("ROLLBACK")
             raise
         return issued
-
-    def allocate(self, service_code: str, prefix: str, now: datetime) -> IssuedNumber:
-        day = self.local_day(now)
-        seq = self.next_sequence(day, service_code)
-        # Without the hall's calling system the terminal only knows how many it issued
-        # today; the centre's allocation (kiosk.tickets.allocator) replaces this estimate.
-        return IssuedNumber(
-            number=f"{prefix}{seq:03d}",
-            service_code=service_code,
-            day=day,
-            sequence=seq,
-            people_ahead=seq - 1,
-            issued_at=now.astimezone(self._tz),
-            source="local",
-        )
 
     def record(self, issued: IssuedNumber) -> bool:
         """Keep ``issued``; False (and nothing kept) if that number was already handed out."""

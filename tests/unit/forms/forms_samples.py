@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from devices.idcard.record import CardType, IdDocument
+from devices.idcard.record import IdDocument
+from devices.idcard.sim import sample_card
 
 TODAY = date(2026, 11, 27)
 
@@ -45,17 +46,5 @@ GOOD_ANSWERS: dict[str, dict[str, str]] = {
 
 
 def make_card() -> IdDocument:
-    """A fictional resident card; 420103199003070017 has a valid GB 11643 check digit."""
-    return IdDocument(
-        card_type=CardType.RESIDENT_ID,
-        name="张小明",
-        sex="M",
-        ethnicity="汉",
-        birth_date="1990-03-07",
-        address="湖北省武汉市江汉区市民之家路1号",
-        id_number="420103199003070017",
-        issuer="武汉市公安局江汉分局",
-        valid_from="2020-01-01",
-        valid_to="2040-01-01",
-        id_number_valid=True,
-    )
+    """The simulator's fictional resident card (its number passes GB 11643)."""
+    return sample_card()
