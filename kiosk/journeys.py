@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from devices.base import DeviceKind
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
-from kiosk.flows.journey import JourneyEntry
+from kiosk.flows.journey import Journey, JourneyContext, JourneyEntry
 from kiosk.flows.photo import PhotoDelivery, PhotoEngine, PhotoOutcome, photo_entry
 from kiosk.flows.ticket import ticket_entry
 from kiosk.forms.catalog import load_catalog
@@ -22,21 +25,75 @@ from kiosk.tickets.service import TicketService, build_allocator
 log = logging.getLogger(__name__)
 
 
-def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
-    """The menu, in order. A journey appears only when what it needs exists."""
+@dataclass(frozen=True)
+class JourneyOffer:
+    """One citizen journey: the devices it cannot run without, and how to build its tile.
+
+    ``build`` returns None when the journey does not exist on this terminal at all (e.g. no
+    PDF renderer installed): it is then not mentioned anywhere. When a device it needs
+    could not be opened, ``build`` is not called (it may talk to that device) and the
+    menu names the journey by ``title_zh``/``title_en`` as not available now.
+    """
+
+    name: str
+    title_zh: str
+    title_en: str
+    needs: tuple[DeviceKind, ...]
+    build: Callable[[Terminal], JourneyEntry | None]
+
+    def unavailable_entry(self, reason: str) -> JourneyEntry:
+        return JourneyEntry(
+            self.name, self.title_zh, self.title_en, "", "", "", _not_offered, unavailable=reason
+        )
+
+
+def _not_offered(_ctx: JourneyContext, _now: float) -> Journey:
+    raise RuntimeError("an unavailable journey is never started")
+
+
+def ticket_offer(terminal: Terminal) -> JourneyEntry:
     config = terminal.config
-    issuer = TicketService(config, terminal.ticket_printer, build_allocator(config))
-    entries = [
-        ticket_entry(issuer),
-        photo_entry(
-            terminal.camera,
-            lambda: booth_engine(config.photo.spec, config.photo.background),
-            photo_delivery(terminal),
-        ),
-    ]
+    return ticket_entry(TicketService(config, terminal.ticket_printer, build_allocator(config)))
+
+
+def photo_offer(terminal: Terminal) -> JourneyEntry:
+    config = terminal.config
+    return photo_entry(
+        terminal.camera,
+        lambda: booth_engine(config.photo.spec, config.photo.background),
+        photo_delivery(terminal),
+    )
+
+
+def form_offer(terminal: Terminal) -> JourneyEntry | None:
     forms = form_services(terminal)
-    if forms is not None:
-        entries.append(form_entry(forms))
+    return None if forms is None else form_entry(forms)
+
+
+ID_CARD, CAMERA = DeviceKind.ID_CARD, DeviceKind.CAMERA
+TICKET_PRINTER, FORM_PRINTER = DeviceKind.TICKET_PRINTER, DeviceKind.FORM_PRINTER
+
+# The menu, in order. A new journey adds one line here.
+OFFERS: list[JourneyOffer] = [
+    JourneyOffer("ticket", "取号排队", "Queue number", (TICKET_PRINTER,), ticket_offer),
+    JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer),
+    JourneyOffer("form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer),
+]
+
+
+def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
+    """The menu, in order. A journey whose device could not be opened stays out of the
+    menu (marked ``unavailable`` so the menu can say so); the others are unaffected."""
+    entries: list[JourneyEntry] = []
+    for offer in OFFERS:
+        missing = [f"{k.value}: {why}" for k in offer.needs if (why := terminal.unavailable(k))]
+        if missing:
+            log.warning("journey %s not offered: %s", offer.name, "; ".join(missing))
+            entries.append(offer.unavailable_entry("; ".join(missing)))
+            continue
+        entry = offer.build(terminal)
+        if entry is not None:
+            entries.append(entry)
     return [*entries, diagnostics_entry(terminal)]
 
 

@@ -73,3 +73,6 @@ class JourneyEntry:
     icon: str  # one glyph shown in the tile
     start: Callable[[JourneyContext, float], Journey]
     in_menu: bool = True  # the technician's diagnostics are opened another way
+    # Why the journey cannot run on this terminal now (a device it needs could not be
+    # opened), for technicians; "" = available. The menu names it as not available.
+    unavailable: str = ""
