@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -58,11 +58,23 @@ def ticket_offer(terminal: Terminal) -> JourneyEntry:
 
 def photo_offer(terminal: Terminal) -> JourneyEntry:
     config = terminal.config
-    return photo_entry(
+    entry = photo_entry(
         terminal.camera,
         lambda: booth_engine(config.photo.spec, config.photo.background),
         photo_delivery(terminal),
     )
+    return starting(terminal, DeviceKind.CAMERA, entry)
+
+
+def starting(terminal: Terminal, kind: DeviceKind, entry: JourneyEntry) -> JourneyEntry:
+    """``entry`` whose journey first starts the lazy device ``kind`` (the camera: its
+    capture and OpenCV load when a citizen first opens the journey, not at boot)."""
+
+    def start(ctx: JourneyContext, now: float) -> Journey:
+        terminal.use(kind)
+        return entry.start(ctx, now)
+
+    return replace(entry, start=start)
 
 
 def form_offer(terminal: Terminal) -> JourneyEntry | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
@@ -25,6 +26,10 @@ from offline_cache.sync import SyncWorker
 
 log = logging.getLogger(__name__)
 
+# Started on first use, not at boot: the camera's capture thread loads OpenCV (~45 MB of
+# RSS) and works all day; the attract screen needs neither (issue 16).
+LAZY_KINDS = frozenset({DeviceKind.CAMERA})
+
 
 @dataclass
 class Terminal:
@@ -36,6 +41,8 @@ class Terminal:
     sync: SyncWorker | None = None  # None when no centre is configured
     events: queue.SimpleQueue[DeviceEvent] = field(default_factory=queue.SimpleQueue)
     _listeners: list[Callable[[], None]] = field(default_factory=list)
+    _started: set[DeviceKind] = field(default_factory=set)
+    _start_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def ticket_printer(self) -> TicketPrinter:
@@ -74,12 +81,24 @@ class Terminal:
             listener()
 
     def start(self) -> None:
-        """Start every device; one that fails to start is replaced by a FAULT stand-in."""
-        for kind, device in list(self.devices.items()):
-            try:
-                device.start(self.post_event)
-            except Exception as exc:  # a driver's failure must not stop the other devices
-                self.devices[kind] = _unavailable(kind, device.uri, f"cannot start: {exc}")
+        """Start every device but the lazy ones; one that fails to start is replaced by
+        a FAULT stand-in, so the journeys that need it are left out and the rest run."""
+        for kind in list(self.devices):
+            if kind not in LAZY_KINDS:
+                self.use(kind)
+
+    def use(self, kind: DeviceKind) -> Device:
+        """The device of ``kind``, started if it was not yet (thread-safe, once)."""
+        with self._start_lock:
+            device = self.devices[kind]
+            if kind not in self._started:
+                self._started.add(kind)
+                try:
+                    device.start(self.post_event)
+                except Exception as exc:  # a driver's failure must not stop the others
+                    device = _unavailable(kind, device.uri, f"cannot start: {exc}")
+                    self.devices[kind] = device
+            return device
         if self.sync is not None:
             self.sync.start()
 

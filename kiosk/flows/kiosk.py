@@ -209,7 +209,12 @@ class KioskController:
                 event = self._events.get_nowait()
             except queue.Empty:
                 return
-            if self.journey is not None and self.journey.on_device_event(event, now):
+            if self.journey is None:
+                continue
+            before = self.journey.screen
+            # A journey may act on the event at once (a finished read): trust the screen,
+            # not only the journey's answer, so the UI never misses the change.
+            if self.journey.on_device_event(event, now) or self.journey.screen != before:
                 self.touch(now)  # placing a card is the citizen acting
                 self._changed()
 
