@@ -6,9 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from devices.base import DeviceKind
+from devices.health import HealthState
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.journey import Journey, JourneyContext, JourneyEntry
@@ -29,10 +31,12 @@ log = logging.getLogger(__name__)
 class JourneyOffer:
     """One citizen journey: the devices it cannot run without, and how to build its tile.
 
-    ``build`` returns None when the journey does not exist on this terminal at all (e.g. no
-    PDF renderer installed): it is then not mentioned anywhere. When a device it needs
-    could not be opened, ``build`` is not called (it may talk to that device) and the
-    menu names the journey by ``title_zh``/``title_en`` as not available now.
+    ``needs``: a device that could not be opened keeps the journey out of the menu (and
+    ``build``, which may talk to that device, is not called: the menu names the journey
+    by ``title_zh``/``title_en`` as not available). ``needs_working``: while one of these
+    reports FAULT (a reader that cannot open its port, a printer out of paper) the journey
+    leaves the menu too, and comes back when the device recovers. ``build`` returns None
+    when the journey does not exist on this terminal at all (e.g. no PDF renderer).
     """
 
     name: str
@@ -40,11 +44,28 @@ class JourneyOffer:
     title_en: str
     needs: tuple[DeviceKind, ...]
     build: Callable[[Terminal], JourneyEntry | None]
+    needs_working: tuple[DeviceKind, ...] = ()
 
     def unavailable_entry(self, reason: str) -> JourneyEntry:
         return JourneyEntry(
-            self.name, self.title_zh, self.title_en, "", "", "", _not_offered, unavailable=reason
+            self.name,
+            self.title_zh,
+            self.title_en,
+            "",
+            "",
+            "",
+            _not_offered,
+            unavailable=lambda: reason,
         )
+
+    def faults(self, terminal: Terminal) -> str:
+        """The FAULT of any device in ``needs_working``, as "kind: reason"; "" if none."""
+        down = []
+        for kind in self.needs_working:
+            health = terminal.devices[kind].health()
+            if health.state is HealthState.FAULT:
+                down.append(f"{kind.value}: {health.reason or 'fault'}")
+        return "; ".join(down)
 
 
 def _not_offered(_ctx: JourneyContext, _now: float) -> Journey:
@@ -85,11 +106,14 @@ def form_offer(terminal: Terminal) -> JourneyEntry | None:
 ID_CARD, CAMERA = DeviceKind.ID_CARD, DeviceKind.CAMERA
 TICKET_PRINTER, FORM_PRINTER = DeviceKind.TICKET_PRINTER, DeviceKind.FORM_PRINTER
 
-# The menu, in order. A new journey adds one line here.
+# The menu, in order. A new journey adds one line here. The ticket journey runs on with a
+# faulty printer: the number is shown on screen and as a QR code (ADR 0004).
 OFFERS: list[JourneyOffer] = [
     JourneyOffer("ticket", "取号排队", "Queue number", (TICKET_PRINTER,), ticket_offer),
-    JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer),
-    JourneyOffer("form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer),
+    JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer, (CAMERA,)),
+    JourneyOffer(
+        "form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer, (ID_CARD, FORM_PRINTER)
+    ),
 ]
 
 
@@ -104,6 +128,8 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
             entries.append(offer.unavailable_entry("; ".join(missing)))
             continue
         entry = offer.build(terminal)
+        if entry is not None and offer.needs_working:
+            entry = replace(entry, unavailable=partial(offer.faults, terminal))
         if entry is not None:
             entries.append(entry)
     return [*entries, diagnostics_entry(terminal)]

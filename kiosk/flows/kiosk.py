@@ -91,11 +91,11 @@ class KioskController:
 
     def journeys(self) -> list[JourneyEntry]:
         """Menu entries: only journeys that exist on this terminal are offered."""
-        return [e for e in self.entries.values() if e.in_menu and not e.unavailable]
+        return [e for e in self.entries.values() if e.in_menu and not e.why_unavailable()]
 
     def unavailable_journeys(self) -> list[JourneyEntry]:
-        """Menu entries this terminal has but cannot run now (a device is missing)."""
-        return [e for e in self.entries.values() if e.in_menu and e.unavailable]
+        """Menu entries this terminal has but cannot run now (a device is down)."""
+        return [e for e in self.entries.values() if e.in_menu and e.why_unavailable()]
 
     def journey_as(self, kind: type[J]) -> J | None:
         """The current journey if it is a ``kind`` (view-models use this)."""
@@ -148,9 +148,10 @@ class KioskController:
     def open_journey(self, name: str, now: float) -> None:
         if name not in self.entries:
             raise ValueError(f"unknown journey {name!r}")
-        if self.entries[name].unavailable:
-            log.warning("journey %s not opened: %s", name, self.entries[name].unavailable)
-            self.acted(now)
+        why_not = self.entries[name].why_unavailable()
+        if why_not:
+            log.warning("journey %s not opened: %s", name, why_not)
+            self.acted(now)  # the menu is rebuilt without it
             return
         if self.session is None:
             self.start(now)
