@@ -49,22 +49,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_bundle)
 
 
+def masked(node: Any, key: str = "") -> Any:
+    """``node`` (JSON-like) with secrets replaced by *** and passwords cut out of URLs."""
+    if isinstance(node, dict):
+        return {k: masked(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [masked(v, key) for v in node]
+    if isinstance(node, str) and node and SECRET_KEYS.search(key):
+        return MASK
+    if isinstance(node, str) and "://" in node and "@" in node:
+        return _url_without_password(node)
+    return node
+
+
 def masked_config(config: KioskConfig) -> dict[str, Any]:
-    """The effective config, with secrets replaced by *** and passwords cut out of URLs."""
-
-    def walk(node: Any, key: str = "") -> Any:
-        if isinstance(node, dict):
-            return {k: walk(v, k) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v, key) for v in node]
-        if isinstance(node, str) and node and SECRET_KEYS.search(key):
-            return MASK
-        if isinstance(node, str) and "://" in node and "@" in node:
-            return _url_without_password(node)
-        return node
-
-    masked: dict[str, Any] = walk(config.model_dump(mode="json"))
-    return masked
+    """The effective config, secrets masked."""
+    config_json: dict[str, Any] = masked(config.model_dump(mode="json"))
+    return config_json
 
 
 def _url_without_password(url: str) -> str:
@@ -146,7 +147,7 @@ def build_bundle(config: KioskConfig, config_path: Path | None, out: Path, hours
     """Write the bundle to ``out`` (0600), member by member, all in memory first."""
     members = {
         "versions.json": _json(versions()),
-        "doctor.json": _json(_doctor_json(config_path)),
+        "doctor.json": _json(masked(_doctor_json(config_path))),
         "config.json": _json(masked_config(config)),
         "outbox-status.json": _json(_outbox_status(config)),
         "journal.txt": journal(hours).encode("utf-8"),
