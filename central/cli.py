@@ -28,6 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.app import create_app
+    from central.service import serve
 
     tls = [args.tls_cert, args.tls_key]
     if any(tls) and not all(tls):
@@ -45,7 +46,7 @@ def _serve(args: argparse.Namespace) -> int:
         kwargs.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
     if args.client_ca:
         kwargs.update(ssl_ca_certs=args.client_ca, ssl_cert_reqs=ssl.CERT_REQUIRED)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=args.host,
         port=args.port,
@@ -54,6 +55,7 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
         **kwargs,  # type: ignore[arg-type]
     )
+    serve(config)  # uvicorn.run, telling systemd when it is ready (Type=notify)
     return 0
 
 

@@ -1,0 +1,43 @@
+"""The centre as systemd runs it (Type=notify): READY=1 once it serves, STOPPING=1 on stop."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.outbox.conftest import CENTRAL, clean_env, free_port
+
+
+@pytest.mark.daemon
+def test_the_centre_tells_systemd_when_it_serves(tmp_path: Path) -> None:
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify.sock"))
+    notify.settimeout(30)
+    port = free_port()
+    env = dict(clean_env(), NOTIFY_SOCKET=str(tmp_path / "notify.sock"))
+    proc = subprocess.Popen(
+        [CENTRAL, "serve", "--db", str(tmp_path / "c.db"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        first = notify.recv(4096).decode()
+        assert first.startswith("READY=1"), first
+        # Ready means serving: a request is answered at once.
+        session = requests.Session()
+        session.trust_env = False
+        assert session.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code < 500
+        proc.terminate()
+        # uvicorn re-raises SIGTERM after a clean shutdown; systemd counts that as success.
+        assert proc.wait(timeout=20) in (0, -signal.SIGTERM)
+        assert notify.recv(4096).decode().startswith("STOPPING=1")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        notify.close()
