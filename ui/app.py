@@ -242,10 +242,8 @@ class KioskUi:
 
 
 def configure_display(display: DisplayConfig) -> None:
-    """eglfs settings from [display], before the QGuiApplication exists (ADR 0008).
+    """eglfs settings from [display], before the QGuiApplication exists (docs/adr/0011).
     A variable the unit or a technician set wins."""
-    if display.rotation:
-        os.environ.setdefault("QT_QPA_EGLFS_ROTATION", str(display.rotation))
     if display.hide_cursor:
         os.environ.setdefault("QT_QPA_EGLFS_HIDECURSOR", "1")
 

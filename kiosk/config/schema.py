@@ -163,10 +163,9 @@ class CentralConfig(_Strict):
 
 
 class DisplayConfig(_Strict):
-    """``[display]``: how the screen is mounted (eglfs on DRM/KMS, ADR 0008)."""
+    """``[display]``: the terminal's screen (eglfs on DRM/KMS, docs/adr/0011)."""
 
-    rotation: Literal[0, 90, 180, 270] = 0  # degrees clockwise; touch follows
-    hide_cursor: bool = True
+    hide_cursor: bool = True  # a touch screen shows no mouse pointer
 
 
 _USB_ID = r"^([0-9a-fA-F]{4}:[0-9a-fA-F]{4}(:[A-Za-z0-9._-]{1,64})?)?$"
