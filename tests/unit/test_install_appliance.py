@@ -171,3 +171,34 @@ def test_the_config_on_the_units_paths_loads_with_its_state_directory(tmp_path: 
     assert list(state_dir.rglob("outbox.db")), "the outbox is not in $STATE_DIRECTORY"
     assert report["production"] is False  # the skeleton ships simulated devices
     assert done.returncode == 0, done.stderr
+
+
+def test_cups_keeps_no_job_files_and_the_rest_of_its_config(tmp_path: Path) -> None:
+    settings = sorted((REPO / "systemd").glob("cupsd*.conf"))
+    if not settings:
+        pytest.skip("no cupsd settings file under systemd/ yet")
+    root = scratch_root(tmp_path)
+    cupsd = root / "etc/cups/cupsd.conf"
+    cupsd.parent.mkdir(parents=True)
+    original = (
+        "LogLevel warn\nErrorPolicy retry-job\n<Location />\n  Order allow,deny\n</Location>\n"
+    )
+    cupsd.write_text(original, encoding="utf-8")
+    cupsd.chmod(0o644)
+    install(root)
+    lines = cupsd.read_text().splitlines()
+    wanted = [
+        line
+        for f in settings
+        for line in f.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for directive in wanted:
+        assert lines.count(directive) == 1, directive
+        key = directive.split()[0]
+        assert [x for x in lines if x.split()[:1] == [key]] == [directive]
+    assert "LogLevel warn" in lines and "  Order allow,deny" in lines
+    assert cupsd.stat().st_mode & 0o777 == 0o644
+    before = snapshot(root)
+    assert "nothing to change" in install(root).stdout
+    assert snapshot(root) == before
