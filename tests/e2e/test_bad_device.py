@@ -148,3 +148,20 @@ def test_a_device_that_fails_to_start_is_a_fault_too(qapp: object, config: Kiosk
         ui.shell.tick()
     finally:
         ui.close()
+
+
+def test_an_unreadable_config_file_exits_78_so_systemd_does_not_restart_it(
+    tmp_path: Path,
+) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text("[terminal\nid = 'T01'\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 78  # RestartPreventExitStatus=78 in the unit
+    assert done.stderr.startswith(f"kiosk: {cfg}:1:") and "Traceback" not in done.stderr
+    unit = (Path(__file__).resolve().parents[2] / "systemd/hall-kiosk.service").read_text()
+    assert "RestartPreventExitStatus=78" in unit
