@@ -106,14 +106,13 @@ def form_offer(terminal: Terminal) -> JourneyEntry | None:
 ID_CARD, CAMERA = DeviceKind.ID_CARD, DeviceKind.CAMERA
 TICKET_PRINTER, FORM_PRINTER = DeviceKind.TICKET_PRINTER, DeviceKind.FORM_PRINTER
 
-# The menu, in order. A new journey adds one line here. The ticket journey runs on with a
-# faulty printer: the number is shown on screen and as a QR code (ADR 0004).
+# The menu, in order. A new journey adds one line here. A printer that is out of paper
+# does not close a journey: the ticket number and the form's receipt are shown on screen
+# (and the form is queued for the centre) when they cannot be printed.
 OFFERS: list[JourneyOffer] = [
     JourneyOffer("ticket", "取号排队", "Queue number", (TICKET_PRINTER,), ticket_offer),
     JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer, (CAMERA,)),
-    JourneyOffer(
-        "form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer, (ID_CARD, FORM_PRINTER)
-    ),
+    JourneyOffer("form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer, (ID_CARD,)),
 ]
 
 
