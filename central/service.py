@@ -6,6 +6,7 @@ it is ready (the unit has ``NotifyAccess=all``); the first READY=1 ends the star
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -32,10 +33,21 @@ def sd_notify(message: str) -> bool:
     return True
 
 
-def serve(config: uvicorn.Config) -> None:
-    """``uvicorn.run`` for one process, telling systemd READY=1 once the socket listens
-    and STOPPING=1 when it stops. (With ``--workers`` each worker reports from its app's
-    lifespan instead: :class:`NotifyWhenStarted`.)"""
+# The app factory the workers wrap (``--workers N``): set by :func:`serve`, inherited.
+INNER_FACTORY_ENV = "KIOSK_CENTRAL_INNER_APP"
+
+
+def serve(app: str, *, workers: int = 1, **options: Any) -> None:
+    """``uvicorn.run(app, workers=..., **options)``, telling systemd when it is ready.
+
+    One process: READY=1 once the socket listens, STOPPING=1 when it stops. Several
+    workers: the supervisor binds the socket first, and each worker reports READY=1 when
+    its app has started (the unit has ``NotifyAccess=all``).
+    """
+    if workers > 1:
+        os.environ[INNER_FACTORY_ENV] = app
+        uvicorn.run("central.service:notifying_app", workers=workers, **options)
+        return
 
     class NotifyingServer(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -47,7 +59,13 @@ def serve(config: uvicorn.Config) -> None:
             sd_notify("STOPPING=1")
             await super().shutdown(sockets=sockets)
 
-    NotifyingServer(config).run()
+    NotifyingServer(uvicorn.Config(app, workers=1, **options)).run()
+
+
+def notifying_app() -> NotifyWhenStarted:
+    """The uvicorn factory of each worker: the real app, wrapped to report READY=1."""
+    module, _, attr = os.environ[INNER_FACTORY_ENV].partition(":")
+    return NotifyWhenStarted(getattr(importlib.import_module(module), attr)())
 
 
 class NotifyWhenStarted:

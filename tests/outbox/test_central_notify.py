@@ -32,7 +32,7 @@ def test_the_centre_tells_systemd_when_it_serves(tmp_path: Path) -> None:
         # Ready means serving: a request is answered at once.
         session = requests.Session()
         session.trust_env = False
-        assert session.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code < 500
+        assert session.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code == 200
         proc.terminate()
         # uvicorn re-raises SIGTERM after a clean shutdown; systemd counts that as success.
         assert proc.wait(timeout=20) in (0, -signal.SIGTERM)
