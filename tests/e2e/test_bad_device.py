@@ -5,11 +5,9 @@ with a plain notice and the others keep working."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from devices.health import HealthState
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
 from kiosk.terminal import build_terminal
+from tests.e2e.kiosk_process import start_kiosk
 from tests.e2e.qml_helpers import find_item, tap, text_of, wait_for
 from tests.support import make_config
 from ui.app import KioskUi
@@ -33,24 +32,8 @@ ticket_printer = "escpos+tcp://"
 def test_kiosk_run_starts_with_an_unknown_scheme_and_an_incomplete_uri(tmp_path: Path) -> None:
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(f'[terminal]\ndata_dir = "{tmp_path}"\n{BAD}', encoding="utf-8")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
-    kiosk = Path(sys.executable).with_name("kiosk")
-    proc = subprocess.Popen(
-        [str(kiosk), "run", "--windowed", "--config", str(cfg)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
+    proc, log = start_kiosk(cfg)
     try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "attract screen up" in line or time.monotonic() > deadline:
-                break
-        log = "".join(lines)
         assert "attract screen up" in log, log
         # Named with file, line and key, and the schemes that do exist.
         assert f"{cfg}:5: devices.camera: 'webcam://0': no camera driver for webcam://" in log
@@ -61,6 +44,7 @@ def test_kiosk_run_starts_with_an_unknown_scheme_and_an_incomplete_uri(tmp_path:
     finally:
         if proc.poll() is None:
             proc.kill()
+    assert proc.stdout is not None
     assert "Traceback" not in log + proc.stdout.read()
 
 
