@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,3 +31,18 @@ def start_kiosk(config: Path, timeout_s: float = 60) -> tuple[subprocess.Popen[s
         if "attract screen up" in line or time.monotonic() > deadline:
             break
     return proc, "".join(lines)
+
+
+def stop_kiosk(proc: subprocess.Popen[str], log: str) -> str:
+    """SIGTERM, as systemd stops it: the kiosk must exit 0 with no traceback. Returns
+    everything it wrote."""
+    try:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.stdout is not None
+    everything = log + proc.stdout.read()
+    assert "Traceback" not in everything, everything
+    return everything

@@ -5,7 +5,6 @@ with a plain notice and the others keep working."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from devices.health import HealthState
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
 from kiosk.terminal import build_terminal
-from tests.e2e.kiosk_process import start_kiosk
+from tests.e2e.kiosk_process import start_kiosk, stop_kiosk
 from tests.e2e.qml_helpers import find_item, tap, text_of, wait_for
 from tests.support import make_config
 from ui.app import KioskUi
@@ -39,13 +38,8 @@ def test_kiosk_run_starts_with_an_unknown_scheme_and_an_incomplete_uri(tmp_path:
         assert f"{cfg}:5: devices.camera: 'webcam://0': no camera driver for webcam://" in log
         assert "known: file:///path/clip.mp4, sim://, v4l2:///dev/video0" in log
         assert f"{cfg}:6: devices.ticket_printer: 'escpos+tcp://': incomplete" in log
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.stdout is not None
-    assert "Traceback" not in log + proc.stdout.read()
+        stop_kiosk(proc, log)
 
 
 def test_doctor_names_the_bad_uri_and_exits_non_zero(tmp_path: Path) -> None:
