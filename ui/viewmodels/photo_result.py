@@ -34,7 +34,7 @@ class PhotoResultViewModel(ScreenViewModel):
         j = self._journey()
         if j is None or j.outcome is None or j.spec is None:
             return ""
-        return self.pick(f"{j.spec.name}照片", f"{j.spec.name_en} photo")
+        return self.pick(j.spec.name, j.spec.name_en)
 
     photoSource = Property(str, _photo_source, notify=changed)
     details = Property(str, _details, notify=changed)
