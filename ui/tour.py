@@ -180,8 +180,10 @@ def _photo_tour(
         assert j is not None
         if j.state is PhotoState.CHOOSE and spec is not None:
             j.choose(spec.id, clock())
+            c.acted(clock())
         settle(ui, lambda: j.guidance is not None and j.guidance.ready, timeout_s=30)
         j.ready(clock())  # the citizen taps "I'm ready"
+        c.acted(clock())
         settle(ui, lambda: j.state is PhotoState.COUNTDOWN, timeout_s=30)
         shot("18-photo-countdown")
         _photo_result_and_saved(ui, c, j, clock, shot)
@@ -195,6 +197,7 @@ def _photo_tour(
     assert j is not None
     if j.state is PhotoState.CHOOSE:
         j.choose(j.specs[0].id, clock())
+        c.acted(clock())
     camera.lose()
     settle(ui, lambda: j.state is PhotoState.CAMERA_LOST)
     shot("21-photo-camera-lost")
