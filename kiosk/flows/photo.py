@@ -10,7 +10,7 @@ The countdown never starts the moment the citizen arrives: it starts when they t
 "I'm ready" (as soon as the pose is right), or by itself once the pose has been
 right for a few seconds and the preview has been up long enough to be explained.
 A photo the citizen does not accept is not kept: when the result screen times out
-the photo is forgotten, and that screen says so beside its countdown (ADR 0007).
+the photo is forgotten, and that screen says so beside its countdown (ADR 0012).
 """
 
 from __future__ import annotations
