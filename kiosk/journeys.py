@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from devices.base import DeviceKind
+from devices.camera.protocol import Camera
 from devices.health import HealthState
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
@@ -87,7 +89,7 @@ def ticket_offer(terminal: Terminal) -> JourneyEntry:
 def photo_offer(terminal: Terminal) -> JourneyEntry:
     config = terminal.config
     entry = photo_entry(
-        terminal.camera,
+        cast(Camera, terminal.devices[DeviceKind.CAMERA]),  # not started yet: see starting()
         lambda: booth_engine(config.photo.offered[0], config.photo.background),
         photo_delivery(terminal),
         offered_specs(terminal),

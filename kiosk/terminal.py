@@ -54,7 +54,8 @@ class Terminal:
 
     @property
     def camera(self) -> Camera:
-        return cast(Camera, self.devices[DeviceKind.CAMERA])
+        """The camera, started on first use (LAZY_KINDS)."""
+        return cast(Camera, self.use(DeviceKind.CAMERA))
 
     @property
     def form_printer(self) -> FormPrinter:

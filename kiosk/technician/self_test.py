@@ -87,7 +87,6 @@ def _id_card(t: Terminal) -> str:
 
 
 def _camera(t: Terminal) -> str:
-    t.use(DeviceKind.CAMERA)  # started on first use (kiosk/terminal.py LAZY_KINDS)
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
         frame = t.camera.latest()

@@ -31,7 +31,7 @@ def test_a_card_read_shows_the_prefilled_screen_with_the_timer_stopped(kiosk_ui:
     reader = ui.terminal.id_card
     assert isinstance(reader, SimIdCardReader)
     reader.insert(make_card())
-    assert wait_for(lambda: find_item(w, "cardValue_name") is not None, 5)
+    assert wait_for(lambda: find_item(w, "cardValue_name") is not None, 30)
 
 
 def test_the_camera_starts_with_the_first_photo_journey(kiosk_ui: KioskUi) -> None:
