@@ -6,9 +6,10 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -95,6 +96,21 @@ class _Waker(QObject):
     """Carries "background work finished" from any thread to the UI thread, queued."""
 
     woken = Signal()
+
+
+class _FirstFrame(QObject):
+    """Calls ``callback`` once, on the UI thread, for the first frame the window shows
+    (frameSwapped comes from the render thread, once per frame)."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self._callback: Callable[[], None] | None = callback
+
+    @Slot()
+    def seen(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
 
 
 class KioskUi:
@@ -256,13 +272,13 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
     ui = KioskUi(build_terminal(config), notifier=notifier)
 
     def attract_screen_drawn() -> None:
-        ui.window.frameSwapped.disconnect(attract_screen_drawn)
         elapsed_ms = (time.monotonic() - started) * 1000
         log.info("attract screen up in %.0f ms", elapsed_ms)
         notifier.ready(f"{ui.status_line()}; up in {elapsed_ms:.0f} ms")
 
     # READY=1 when the first frame of the attract screen is on the display, not before.
-    ui.window.frameSwapped.connect(attract_screen_drawn)
+    first_frame = _FirstFrame(attract_screen_drawn)
+    ui.window.frameSwapped.connect(first_frame.seen, Qt.ConnectionType.QueuedConnection)
     if windowed:
         ui.window.show()
     else:
