@@ -87,6 +87,8 @@ class Terminal:
         for kind in list(self.devices):
             if kind not in LAZY_KINDS:
                 self.use(kind)
+        if self.sync is not None:
+            self.sync.start()
 
     def use(self, kind: DeviceKind) -> Device:
         """The device of ``kind``, started if it was not yet (thread-safe, once)."""
@@ -100,8 +102,6 @@ class Terminal:
                     device = _unavailable(kind, device.uri, f"cannot start: {exc}")
                     self.devices[kind] = device
             return device
-        if self.sync is not None:
-            self.sync.start()
 
     def close(self) -> None:
         if self.sync is not None:
