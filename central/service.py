@@ -1,22 +1,17 @@
-"""Telling systemd the centre is up (Type=notify): READY=1 once the app has started.
-
-Outside systemd (no ``NOTIFY_SOCKET``) nothing is sent. Each uvicorn worker reports when
-it is ready (the unit has ``NotifyAccess=all``); the first READY=1 ends the start.
-"""
+"""Telling systemd the centre is up (Type=notify): READY=1 once it accepts connections,
+STOPPING=1 when it stops. Outside systemd (no ``NOTIFY_SOCKET``) nothing is sent."""
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import os
 import socket
-from collections.abc import Awaitable, Callable, MutableMapping
+import threading
+import time
 from typing import Any
 
 import uvicorn
-
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from uvicorn.supervisors import Multiprocess
 
 
 def sd_notify(message: str) -> bool:
@@ -33,58 +28,48 @@ def sd_notify(message: str) -> bool:
     return True
 
 
-# The app factory the workers wrap (``--workers N``): set by :func:`serve`, inherited.
-INNER_FACTORY_ENV = "KIOSK_CENTRAL_INNER_APP"
+class NotifyingServer(uvicorn.Server):
+    """One uvicorn process: READY=1 right after its socket listens."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            sd_notify(f"READY=1\nSTATUS=serving (pid {os.getpid()})")
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        sd_notify("STOPPING=1")
+        await super().shutdown(sockets=sockets)
 
 
 def serve(app: str, *, workers: int = 1, **options: Any) -> None:
-    """``uvicorn.run(app, workers=..., **options)``, telling systemd when it is ready.
+    """``uvicorn.run(app, workers=..., **options)``, telling systemd when it serves.
 
-    One process: READY=1 once the socket listens, STOPPING=1 when it stops. Several
-    workers: the supervisor binds the socket first, and each worker reports READY=1 when
-    its app has started (the unit has ``NotifyAccess=all``).
+    With several workers this process binds the socket and supervises; the workers start
+    listening on it when their app has started, and READY=1 goes out (from this, the main
+    process) when the socket first accepts a connection.
     """
-    if workers > 1:
-        os.environ[INNER_FACTORY_ENV] = app
-        uvicorn.run("central.service:notifying_app", workers=workers, **options)
+    config = uvicorn.Config(app, workers=workers, **options)
+    if workers <= 1:
+        NotifyingServer(config).run()
         return
-
-    class NotifyingServer(uvicorn.Server):
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=sockets)
-            if self.started:
-                sd_notify(f"READY=1\nSTATUS=serving (pid {os.getpid()})")
-
-        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            sd_notify("STOPPING=1")
-            await super().shutdown(sockets=sockets)
-
-    NotifyingServer(uvicorn.Config(app, workers=1, **options)).run()
+    sock = config.bind_socket()
+    threading.Thread(target=_ready_when_listening, args=(sock,), daemon=True).start()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sd_notify("STOPPING=1")
+        if config.uds and os.path.exists(config.uds):
+            os.remove(config.uds)
 
 
-def notifying_app() -> NotifyWhenStarted:
-    """The uvicorn factory of each worker: the real app, wrapped to report READY=1."""
-    module, _, attr = os.environ[INNER_FACTORY_ENV].partition(":")
-    return NotifyWhenStarted(getattr(importlib.import_module(module), attr)())
-
-
-class NotifyWhenStarted:
-    """ASGI wrapper for worker processes (the supervisor has bound the socket already):
-    READY=1 when the app's lifespan startup has completed."""
-
-    def __init__(self, app: Callable[[Message, Receive, Send], Awaitable[None]]) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
+def _ready_when_listening(sock: socket.socket) -> None:
+    address = sock.getsockname()
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] in ("0.0.0.0", "::"):
+        address = ("127.0.0.1" if sock.family == socket.AF_INET else "::1", *address[1:])
+    while True:
+        with contextlib.suppress(OSError), socket.socket(sock.family, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            probe.connect(address)
+            sd_notify(f"READY=1\nSTATUS=serving (pid {os.getpid()}, workers)")
             return
-
-        async def send_and_notify(message: Message) -> None:
-            await send(message)
-            if message["type"] == "lifespan.startup.complete":
-                sd_notify(f"READY=1\nSTATUS=serving (pid {os.getpid()})")
-            elif message["type"] == "lifespan.shutdown.complete":
-                sd_notify("STOPPING=1")
-
-        await self.app(scope, receive, send_and_notify)
+        time.sleep(0.1)

@@ -60,8 +60,7 @@ def test_support_bundle_of_a_seeded_session_holds_no_personal_data(tmp_path: Pat
     config = make_config(data, '[ticket]\nverification_secret = "s3cret-ticket-key"\n')
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(
-        f'[terminal]\ndata_dir = "{data}"\n[ticket]\nverification_secret = "s3cret-ticket-key"\n'
-        '[central]\nurl = "https://kiosk:hunter2@central.example:8443"\n',
+        f'[terminal]\ndata_dir = "{data}"\n[ticket]\nverification_secret = "s3cret-ticket-key"\n',
         encoding="utf-8",
     )
     # A citizen's card is read in the form journey, and a form with it is queued.
@@ -101,14 +100,20 @@ def test_support_bundle_of_a_seeded_session_holds_no_personal_data(tmp_path: Pat
         "journal.txt",
     }
     everything = b"".join(members.values())
-    for secret in (card.name, card.id_number, card.address, "s3cret-ticket-key", "hunter2"):
+    for secret in (card.name, card.id_number, card.address, "s3cret-ticket-key"):
         assert secret.encode() not in everything, secret
     assert json.loads(members["outbox-status.json"])["pending"] == 1
     config_seen = json.loads(members["config.json"])
     assert config_seen["ticket"]["verification_secret"] == "***"
-    assert config_seen["central"]["url"] == "https://kiosk:***@central.example:8443"
     assert json.loads(members["doctor.json"])["terminal"] == "T01"
     assert json.loads(members["versions.json"])["packages"]["PySide6-Essentials"] == "6.11.3"
+
+
+def test_passwords_in_urls_are_masked() -> None:
+    from kiosk.cli.support_bundle import masked
+
+    seen = masked({"db": "postgresql://kiosk:hunter2@db:5432/x", "pin_hash": "pbkdf2$1"})
+    assert seen == {"db": "postgresql://kiosk:***@db:5432/x", "pin_hash": "***"}
 
 
 def test_a_log_record_is_one_capped_line() -> None:
