@@ -3,6 +3,8 @@ with several workers (PostgreSQL), and STOPPING=1 on stop."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import socket
 import subprocess
@@ -26,6 +28,7 @@ def _serve_and_listen(tmp_path: Path, db: str, *extra: str) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
+        start_new_session=True,  # its workers go with it whatever happens
     )  # fmt: skip
     try:
         first = notify.recv(4096).decode()
@@ -40,8 +43,9 @@ def _serve_and_listen(tmp_path: Path, db: str, *extra: str) -> None:
         if not extra:
             assert notify.recv(4096).decode().startswith("STOPPING=1")
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
         notify.close()
 
 
