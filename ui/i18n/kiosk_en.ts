@@ -167,6 +167,11 @@
         <source>What would you like to do?</source>
         <translation>What would you like to do?</translation>
     </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="28" />
+        <source>Not available right now: %1. Please ask at a service counter.</source>
+        <translation>Not available right now: %1. Please ask at a service counter.</translation>
+    </message>
 </context>
 <context>
     <name>PhotoBoothScreen</name>
