@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
+from kiosk.flows.identity import identity_entry
 from kiosk.flows.journey import JourneyEntry
 from kiosk.flows.photo import PhotoDelivery, PhotoEngine, PhotoOutcome, photo_entry
 from kiosk.flows.ticket import ticket_entry
@@ -37,6 +38,7 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     forms = form_services(terminal)
     if forms is not None:
         entries.append(form_entry(forms))
+    entries.append(identity_journey_entry(terminal))
     return [*entries, diagnostics_entry(terminal)]
 
 
@@ -80,6 +82,13 @@ def photo_delivery(terminal: Terminal) -> PhotoDelivery:
         return receipt
 
     return deliver
+
+
+def identity_journey_entry(terminal: Terminal) -> JourneyEntry:
+    """The identity check (issue 10); its models load on first use."""
+    from kiosk.identity.wiring import identity_services
+
+    return identity_entry(identity_services(terminal))
 
 
 def booth_engine(spec_id: str, background: str) -> PhotoEngine:

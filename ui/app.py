@@ -32,6 +32,14 @@ from ui.viewmodels.form_screens import (
     FormResultViewModel,
     FormReviewViewModel,
 )
+from ui.viewmodels.identity_screens import (
+    IdentityConsentViewModel,
+    IdentityCounterViewModel,
+    IdentityDocumentViewModel,
+    IdentityLiveViewModel,
+    IdentityMrzViewModel,
+    IdentityResultViewModel,
+)
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.photo_booth import PhotoBoothViewModel
 from ui.viewmodels.photo_help import PhotoHelpViewModel
@@ -73,6 +81,18 @@ def application() -> QGuiApplication:
         install_font(app)
         app.setProperty("hallKioskFont", True)
     return app
+
+
+def identity_models(c: KioskController, clock: Clock) -> dict[str, QObject]:
+    """The identity check's screens (issue 10)."""
+    return {
+        "identityConsent": IdentityConsentViewModel(c, clock),
+        "identityCounter": IdentityCounterViewModel(c, clock),
+        "identityDocument": IdentityDocumentViewModel(c, clock),
+        "identityMrz": IdentityMrzViewModel(c, clock),
+        "identityLive": IdentityLiveViewModel(c, clock),
+        "identityResult": IdentityResultViewModel(c, clock),
+    }
 
 
 class _TouchWatcher(QObject):
@@ -117,6 +137,7 @@ class KioskUi:
             "photoBooth": booth,
             "photoResult": photo_result,
             "photoHelp": PhotoHelpViewModel(c, clock),
+            **identity_models(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
@@ -125,6 +146,9 @@ class KioskUi:
         self.engine.addImageProvider("qr", QrImageProvider())
         self.engine.addImageProvider("camera", FrameImageProvider(booth.latest_frame, mirror=True))
         self.engine.addImageProvider("photo", FrameImageProvider(photo_result.photo, mirror=False))
+        live = self.models["identityLive"]
+        assert isinstance(live, IdentityLiveViewModel)
+        self.engine.addImageProvider("idcamera", FrameImageProvider(live.latest_frame, mirror=True))
         for name, model in self.models.items():
             self.engine.rootContext().setContextProperty(name, model)
         c.on_change(self._language_maybe_changed)

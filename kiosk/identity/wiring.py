@@ -1,0 +1,59 @@
+"""The identity journey's parts, wired to one terminal (part of the composition root)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.flows.identity import IdentityEngine, IdentityServices
+from kiosk.identity.evidence import EvidenceError, TerminalSigner
+from kiosk.identity.outbox_recorder import outbox_delivery
+from kiosk.terminal import Terminal
+
+log = logging.getLogger(__name__)
+
+
+def identity_services(terminal: Terminal) -> IdentityServices:
+    config = terminal.config
+    tz = ZoneInfo(config.terminal.timezone)
+    central = config.central
+    built: list[IdentityEngine] = []
+
+    def engine() -> IdentityEngine:
+        # OpenCV, mediapipe and the models load on the first check, not at start-up.
+        if not built:
+            from kiosk.identity.engine import LiveEngine
+
+            built.append(LiveEngine())
+        return built[0]
+
+    def signer() -> TerminalSigner | None:
+        if not (central.client_cert and central.client_key):
+            return None  # no terminal certificate: the record goes unsigned (centre: review)
+        try:
+            return TerminalSigner.from_files(Path(central.client_cert), Path(central.client_key))
+        except EvidenceError as exc:
+            log.warning("identity evidence unsigned: %s", exc)
+            return None
+
+    def online() -> bool:
+        """The centre answered more recently than it failed (so it confirms the check)."""
+        if not central.url:
+            return False
+        status = terminal.outbox.status()
+        if status.last_success is None:
+            return False
+        return status.last_error_at is None or status.last_error_at <= status.last_success
+
+    return IdentityServices(
+        reader=terminal.id_card,
+        camera=terminal.camera,
+        engine=engine,
+        deliver=outbox_delivery(
+            terminal.outbox, config.terminal.id, lambda: datetime.now(tz), signer
+        ),
+        online=online,
+        settings=config.identity,
+    )
