@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 CARD_POLL_S = 0.2
 CARD_READ_TIMEOUT_S = 2.0
+ANALYSIS_SLICE_S = 0.12  # one pool job analyses the new frames of about one UI tick
 
 
 class IdState(Enum):
@@ -198,7 +199,7 @@ class IdentityJourney:
         self.frame: Frame | None = None  # the newest analysed frame (for the preview)
         self._engine: IdentityEngine | None = None
         self._reading: Future[IdDocument] | None = None
-        self._analysing: Future[tuple[Frame, Observation]] | None = None
+        self._analysing: Future[list[tuple[Frame, Observation]]] | None = None
         self._finishing: Future[tuple[str, CheckRecord]] | None = None
         self._next_read = now
         session.put("identity_journey", self)  # wiped (via wipe()) when the session ends
@@ -454,24 +455,46 @@ class IdentityJourney:
             return
         if t.t0 is None:
             t.t0 = frame.timestamp
-        self._analysing = self._pool.submit(self._analyse, frame, self._t_ms(t, frame))
+        last = self.frame.seq if self.frame is not None else -1
+        self._analysing = self._pool.submit(self._analyse, t, last)
 
     @staticmethod
     def _t_ms(t: TryState, frame: Frame) -> int:
         return round((frame.timestamp - (t.t0 or frame.timestamp)) * 1000)
 
-    def _analyse(self, frame: Frame, t_ms: int) -> tuple[Frame, Observation]:
-        return frame, self._engine_ready().analyse(frame.image, t_ms)
+    def _analyse(self, t: TryState, last_seq: int) -> list[tuple[Frame, Observation]]:
+        """Every new camera frame for up to one UI tick: the analysis keeps the camera's
+        pace (an action of a few frames is not missed), not the screen's."""
+        engine = self._engine_ready()
+        out: list[tuple[Frame, Observation]] = []
+        started = time.monotonic()
+        while time.monotonic() - started < ANALYSIS_SLICE_S:
+            frame = self._s.camera.latest()
+            if frame is None or frame.seq <= last_seq:
+                if out:
+                    break
+                time.sleep(0.005)
+                continue
+            last_seq = frame.seq
+            out.append((frame, engine.analyse(frame.image, self._t_ms(t, frame))))
+        return out
 
     def _collect_analysis(self, now: float) -> None:
         if self._analysing is None or not self._analysing.done():
             return
         future, self._analysing = self._analysing, None
         try:
-            frame, obs = future.result()
+            analysed = future.result()
         except Exception:
             log.exception("live analysis failed")
             return
+        for frame, obs in analysed:
+            self._take(frame, obs, now)
+            if self.state not in (IdState.LOOK, IdState.ACTING):
+                break
+
+    def _take(self, frame: Frame, obs: Observation, now: float) -> None:
+        """One analysed frame into the current try; moves the journey on its outcome."""
         t = self.current_try
         if t is None:
             return

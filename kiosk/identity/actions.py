@@ -20,7 +20,7 @@ from kiosk.identity.measure import Measurement
 class LivenessParams:
     """Thresholds of the action detectors (relative to the citizen's neutral face)."""
 
-    blink_closed: float = 0.60  # eye ratio below this share of neutral: eyes shut
+    blink_closed: float = 0.65  # eye ratio at or below this share of neutral: eyes shut
     blink_open: float = 0.82  # and back above this share: eyes open again
     mouth_open: float = 0.18  # inner lip gap / mouth width above neutral + this: open
     mouth_neutral: float = 0.12

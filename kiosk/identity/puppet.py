@@ -186,29 +186,40 @@ class Puppet:
         dst = np.vstack([moved[:, :2], self.anchors])
         depth = np.concatenate([moved[:, 2], np.full(len(self.anchors), 1e9)])
         src = self.source
-        h, w = self.image.shape[:2]
         tris = self.triangles
         # Far triangles first, so the near side of a turned head covers the far side.
         order = np.argsort(-depth[tris].mean(axis=1))
-        label = np.zeros((h, w), np.int32)
-        inverse = np.zeros((len(tris) + 1, 2, 3), np.float64)
-        inverse[0] = [[1, 0, 0], [0, 1, 0]]
-        for n, t in enumerate(tris[order], start=1):
-            d = dst[t].astype(np.float32)
-            area = (d[1, 0] - d[0, 0]) * (d[2, 1] - d[0, 1]) - (d[2, 0] - d[0, 0]) * (
-                d[1, 1] - d[0, 1]
-            )
-            if abs(area) < 1e-3:
-                continue
-            inverse[n] = cv2.getAffineTransform(d, src[t].astype(np.float32))
-            cv2.fillConvexPoly(label, np.round(d).astype(np.int32), (n,))
-        # Only the box around the anchor ring moves; outside it the frame is as it was.
+        # The warp is worked out inside the box around the anchor ring only: outside it
+        # the frame does not move. Full resolution: a shut eye is a thin line.
         x0, y0, x1, y1 = self._roi
-        lab = label[y0:y1, x0:x1]
-        m = inverse[lab]
+        label = np.zeros((y1 - y0, x1 - x0), np.int32)
+        d = dst[tris[order]]  # (n, 3, 2): each triangle where it goes
+        sr = src[tris[order]]  # and where its pixels come from
+        # Per triangle, the affine map from the new place back to the portrait, all at once:
+        # [x y 1] of the three corners times M = their source points.
+        ax, ay = d[:, 0, 0], d[:, 0, 1]
+        ux, uy = d[:, 1, 0] - ax, d[:, 1, 1] - ay
+        vx, vy = d[:, 2, 0] - ax, d[:, 2, 1] - ay
+        det = ux * vy - vx * uy
+        good = np.abs(det) > 1e-3
+        det = np.where(good, det, 1.0)
+        # Barycentric weights of (x, y): b1 = (vy*(x-ax) - vx*(y-ay)) / det, b2 likewise;
+        # the source point is s0 + b1 (s1 - s0) + b2 (s2 - s0), affine in x and y.
+        b1 = np.stack([vy, -vx, -(vy * ax - vx * ay)], axis=1) / det[:, None]
+        b2 = np.stack([-uy, ux, -(-uy * ax + ux * ay)], axis=1) / det[:, None]
+        s0, e1, e2 = sr[:, 0], sr[:, 1] - sr[:, 0], sr[:, 2] - sr[:, 0]
+        rows = e1[:, :, None] * b1[:, None, :] + e2[:, :, None] * b2[:, None, :]
+        rows[:, :, 2] += s0
+        inverse = np.zeros((len(d) + 1, 2, 3), np.float32)
+        inverse[0] = [[1, 0, 0], [0, 1, 0]]
+        inverse[1:] = rows
+        local = np.round(d - np.array([x0, y0])).astype(np.int32)
+        for n in np.flatnonzero(good):
+            cv2.fillConvexPoly(label, local[n], (int(n) + 1,))
+        m = inverse[label]
         xs, ys = self._grid
-        map_x = (m[..., 0, 0] * xs + m[..., 0, 1] * ys + m[..., 0, 2]).astype(np.float32)
-        map_y = (m[..., 1, 0] * xs + m[..., 1, 1] * ys + m[..., 1, 2]).astype(np.float32)
+        map_x = m[..., 0, 0] * xs + m[..., 0, 1] * ys + m[..., 0, 2]
+        map_y = m[..., 1, 0] * xs + m[..., 1, 1] * ys + m[..., 1, 2]
         out = self.image.copy()
         out[y0:y1, x0:x1] = cv2.remap(
             self.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE

@@ -39,13 +39,14 @@ def identity_services(terminal: Terminal) -> IdentityServices:
             return None
 
     def online() -> bool:
-        """The centre answered more recently than it failed (so it confirms the check)."""
+        """A centre is configured and the outbox has not failed to reach it since it last
+        succeeded (so the centre will confirm the check soon, not days later)."""
         if not central.url:
             return False
         status = terminal.outbox.status()
-        if status.last_success is None:
-            return False
-        return status.last_error_at is None or status.last_error_at <= status.last_success
+        if status.last_error_at is None:
+            return True
+        return status.last_success is not None and status.last_success >= status.last_error_at
 
     return IdentityServices(
         reader=terminal.id_card,
