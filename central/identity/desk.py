@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -23,6 +23,8 @@ from central.identity import store as t
 from central.identity.binding import check_binding, load_cas
 from central.identity.face import CentreMatcher
 from central.identity.liveness import LivenessJudgement, judge_try
+from central.schema import submissions as subs
+from central.store import Database
 from offline_cache.identity_wire import (
     EVIDENCE_KIND,
     IdentityEvidence,
@@ -35,15 +37,6 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.42  # the same SFace cosine threshold the terminals ship with
 MAX_AGE_S = 30 * 86400  # a record completed longer ago than this is not judged as fresh
 CLOCK_SKEW_S = 300
-
-
-def _submissions() -> Any:
-    """The centre's submissions table (where the outbox delivers every record)."""
-    try:
-        from central.schema import submissions  # type: ignore[import-not-found]
-    except ImportError:
-        from central.store import submissions
-    return submissions
 
 
 class ReferencePort(Protocol):
@@ -85,21 +78,21 @@ def _b64(data: str | None) -> bytes:
 class IdentityDesk:
     def __init__(
         self,
-        engine: Engine,
+        db: Database,
         *,
         threshold: float = DEFAULT_THRESHOLD,
-        client_ca: Path | None = None,
+        client_ca: str | Path | None = None,
         references: ReferencePort | None = None,
         matcher: CentreMatcher | None = None,
     ) -> None:
-        self.engine = engine
+        self.db = db
         self.threshold = threshold
-        self.cas = load_cas(client_ca)
+        self.cas = load_cas(Path(client_ca) if client_ca else None)
         self.references = references or StoredReferences()
         self._matcher = matcher
         self._lock = threading.Lock()
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        t.create_tables(engine)
+        self._insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+        t.create_tables(db.writer)
 
     @property
     def matcher(self) -> CentreMatcher:
@@ -110,12 +103,11 @@ class IdentityDesk:
     # -- intake -----------------------------------------------------------------------
     def catch_up(self, limit: int = 200) -> int:
         """Judge every identity submission not read yet; returns how many were read."""
-        subs = _submissions()
         with self._lock:
-            with self.engine.connect() as conn:
+            with self.db.reader.connect() as conn:
                 rows = conn.execute(
-                    select(subs.c.terminal_id, subs.c.idempotency_key, subs.c.record,
-                           subs.c.received_at)
+                    select(subs.c.terminal_id, subs.c.hall_id, subs.c.idempotency_key,
+                           subs.c.record, subs.c.received_at)
                     .select_from(
                         subs.outerjoin(
                             t.intake,
@@ -130,10 +122,11 @@ class IdentityDesk:
                     .limit(limit)
                 ).all()  # fmt: skip
             for row in rows:
-                self._take(row.terminal_id, row.idempotency_key, row.record, row.received_at)
+                self._take(row.terminal_id, row.hall_id, row.idempotency_key, row.record,
+                           row.received_at)  # fmt: skip
         return len(rows)
 
-    def _take(self, terminal_id: str, key: str, raw: str, received_at: float) -> None:
+    def _take(self, terminal_id: str, hall_id: str, key: str, raw: str, received_at: float) -> None:
         now = time.time()
         try:
             data = json.loads(raw)
@@ -145,7 +138,7 @@ class IdentityDesk:
             )
             self._note(terminal_id, key, "unreadable", None, now)
             return
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             seen = conn.execute(
                 select(t.checks.c.check_id).where(t.checks.c.check_id == evidence.check_id)
             ).first()
@@ -169,6 +162,7 @@ class IdentityDesk:
                 t.checks.insert().values(
                     check_id=evidence.check_id,
                     terminal_id=terminal_id,
+                    hall_id=hall_id,
                     idempotency_key=key,
                     receipt=evidence.receipt,
                     received_at=received_at,
@@ -214,7 +208,7 @@ class IdentityDesk:
         if conn is not None:
             conn.execute(stmt)
         else:
-            with self.engine.begin() as c:
+            with self.db.writer.begin() as c:
                 c.execute(stmt)
 
     # -- judgement --------------------------------------------------------------------
@@ -284,17 +278,22 @@ class IdentityDesk:
         return round(self.matcher.cosine(live, ref), 4), ""
 
     # -- reviewers and operators ------------------------------------------------------
-    def checks(self, state: str | None, limit: int = 100) -> list[dict[str, Any]]:
+    def checks(
+        self, state: str | None, hall_id: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Checks by state, oldest first; ``hall_id`` limits them to one hall's terminals."""
         self.catch_up()
         q = select(t.checks).order_by(t.checks.c.received_at).limit(limit)
         if state:
             q = q.where(t.checks.c.state == state)
-        with self.engine.connect() as conn:
+        if hall_id is not None:
+            q = q.where(t.checks.c.hall_id == hall_id)
+        with self.db.reader.connect() as conn:
             return [self._summary(r) for r in conn.execute(q).all()]
 
     def check(self, check_id: str) -> dict[str, Any] | None:
         self.catch_up()
-        with self.engine.connect() as conn:
+        with self.db.reader.connect() as conn:
             row = conn.execute(select(t.checks).where(t.checks.c.check_id == check_id)).first()
         if row is None:
             return None
@@ -314,6 +313,7 @@ class IdentityDesk:
             "check_id": row.check_id,
             "receipt": row.receipt,
             "terminal_id": row.terminal_id,
+            "hall_id": row.hall_id,
             "state": row.state,
             "terminal_decision": row.terminal_decision,
             "centre_live": row.centre_live,
@@ -336,7 +336,7 @@ class IdentityDesk:
     ) -> dict[str, Any] | None:
         """A reviewer's decision on a check in review; None if there is no such check.
         Raises ValueError when the check is not waiting for a reviewer."""
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             row = conn.execute(
                 select(t.checks.c.state).where(t.checks.c.check_id == check_id)
             ).first()
@@ -371,7 +371,7 @@ class IdentityDesk:
             index_elements=[t.references.c.number_hash],
             set_={k: v for k, v in values.items() if k != "number_hash"},
         )
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             conn.execute(stmt)
             waiting = conn.execute(
                 select(t.checks.c.check_id, t.checks.c.evidence, t.checks.c.terminal_id).where(

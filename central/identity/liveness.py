@@ -3,8 +3,8 @@
 Written apart from the terminal's streaming detectors, as a whole-series reading: for
 each asked action, the rows of its step must show that action, in its direction, inside
 its window and after the face was back to neutral, and no other deliberate action (a
-turn, a nod, an open mouth) may show in that step. A series too sparse to show a
-movement (under ``min_rate`` rows a second) is not evidence of one.
+turn, a nod, an open mouth) may show in that step. A step with fewer than ``min_rows``
+measurements is not evidence of a movement.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Rules:
     nod_deg: float = 8.0
     neutral_deg: float = 9.0
     neutral_mouth: float = 0.12
-    min_rate: float = 2.0  # rows per second: sparser cannot show a movement
+    min_rows: int = 3  # measurements in a step: fewer cannot show a movement and its end
     min_baseline: int = 3
     max_restarts: int = 6
 
@@ -105,8 +105,7 @@ def judge_try(t: TryRecord, rules: Rules | None = None) -> LivenessJudgement:
         # Only the rows since the last restart count (a restart starts the step again).
         since = max([int(x.get("at_ms", -1)) for x in step.restarts] + [step.started_ms])
         rows = [x for x in rows if x.t >= since and x.faces == 1]
-        span = (rows[-1].t - rows[0].t) / 1000 if len(rows) > 1 else 0.0
-        if span <= 0 or (len(rows) - 1) / span < r.min_rate:
+        if len(rows) < r.min_rows:
             j.why = "too few measurements"
             continue
         # Wait until the face is back to neutral (the previous action undone).

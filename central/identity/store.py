@@ -27,6 +27,7 @@ checks = Table(
     metadata,
     Column("check_id", String(32), primary_key=True),
     Column("terminal_id", String(32), nullable=False),
+    Column("hall_id", String(64), nullable=False, index=True),
     Column("idempotency_key", String(80), nullable=False),
     Column("receipt", String(64), nullable=False, index=True),
     Column("received_at", Float, nullable=False),
