@@ -38,7 +38,9 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
     forms = form_services(terminal)
     if forms is not None:
         entries.append(form_entry(forms))
-    entries.append(identity_journey_entry(terminal))
+    identity = identity_journey_entry(terminal)
+    if identity is not None:
+        entries.append(identity)
     return [*entries, diagnostics_entry(terminal)]
 
 
@@ -84,10 +86,17 @@ def photo_delivery(terminal: Terminal) -> PhotoDelivery:
     return deliver
 
 
-def identity_journey_entry(terminal: Terminal) -> JourneyEntry:
-    """The identity check (issue 10); its models load on first use."""
+def identity_journey_entry(terminal: Terminal) -> JourneyEntry | None:
+    """The identity check (issue 10), or None when its face models are not installed;
+    the models load on first use."""
+    from kiosk.identity.models import ModelError, model_files
     from kiosk.identity.wiring import identity_services
 
+    try:
+        model_files()
+    except ModelError as exc:
+        log.warning("identity check not offered: %s", exc.problem)
+        return None
     return identity_entry(identity_services(terminal))
 
 

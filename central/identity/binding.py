@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from offline_cache.identity_wire import SIGNATURE_ALG, Binding
+from offline_cache.wire import SIGNATURE_ALG, Binding
 
 TERMINAL_URN = "urn:hall-kiosk:terminal:"
 

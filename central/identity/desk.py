@@ -25,7 +25,7 @@ from central.identity.face import CentreMatcher
 from central.identity.liveness import LivenessJudgement, judge_try
 from central.schema import submissions as subs
 from central.store import Database
-from offline_cache.identity_wire import (
+from offline_cache.wire import (
     EVIDENCE_KIND,
     IdentityEvidence,
     number_hash,

@@ -7,9 +7,10 @@ import hashlib
 import importlib.util
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy and OpenCV load with the first match, not with the centre
+    import numpy.typing as npt
 
 DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNIZER = "face_recognition_sface_2021dec_int8bq.onnx"
@@ -56,9 +57,10 @@ class CentreMatcher:
         )
         self._recognizer = cv2.FaceRecognizerSF.create(_checked(base / RECOGNIZER), "")
 
-    def embed(self, data: bytes) -> npt.NDArray[np.float32] | None:
+    def embed(self, data: bytes) -> npt.NDArray[Any] | None:
         """The SFace embedding of the most confident face in the image, or None."""
         import cv2
+        import numpy as np
 
         if not data:
             return None
@@ -82,7 +84,9 @@ class CentreMatcher:
             return np.asarray(self._recognizer.feature(aligned), np.float32).copy()
 
     @staticmethod
-    def cosine(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:
+    def cosine(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> float:
+        import numpy as np
+
         va, vb = a.reshape(-1).astype(np.float64), b.reshape(-1).astype(np.float64)
         denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
         return float(np.dot(va, vb) / denom) if denom else 0.0

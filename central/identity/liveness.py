@@ -13,7 +13,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from offline_cache.identity_wire import SERIES_COLUMNS, TryRecord
+from offline_cache.wire import SERIES_COLUMNS, TryRecord
 
 
 @dataclass(frozen=True)

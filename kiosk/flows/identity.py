@@ -161,6 +161,8 @@ class IdentityServices:
     deliver: EvidenceDelivery
     online: Callable[[], bool]
     settings: IdentityConfig
+    # Draws each try's actions; the tour scripts it so that every action is shown.
+    draw: Callable[[int], ChallengeSet] = draw_challenges
 
 
 @dataclass
@@ -284,7 +286,8 @@ class IdentityJourney:
 
     @property
     def step_count(self) -> int:
-        return self.settings.actions
+        t = self.current_try
+        return len(t.challenges.actions) if t is not None else self.settings.actions
 
     @property
     def instruction(self) -> tuple[str, str]:
@@ -522,7 +525,7 @@ class IdentityJourney:
 
     def _entered(self, state: IdState) -> None:
         if state is IdState.LOOK:
-            challenges = draw_challenges(self.settings.actions)
+            challenges = self._s.draw(self.settings.actions)
             self.tries.append(TryState(challenges, LivenessSession(challenges.actions)))
             self.frame = None
         if state is IdState.RETRY:

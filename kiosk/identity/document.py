@@ -13,7 +13,7 @@ import numpy.typing as npt
 from devices.idcard.protocol import DocumentAccess
 from devices.idcard.record import CardType, IdDocument
 from kiosk.identity.matcher import decode_image
-from offline_cache.identity_wire import number_hash
+from offline_cache.wire import number_hash
 
 Image = npt.NDArray[np.uint8]
 

@@ -1,5 +1,5 @@
 """Building and signing the evidence record of one identity check (schema:
-:mod:`offline_cache.identity_wire`).
+:mod:`offline_cache.wire`).
 
 The record is signed with the terminal's certificate key (``[central] client_key``, the
 key of its mTLS identity): the centre checks the signature against the certificate, the
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from offline_cache.identity_wire import SIGNATURE_ALG, IdentityEvidence, signed_bytes
+from offline_cache.wire import SIGNATURE_ALG, IdentityEvidence, signed_bytes
 
 
 class EvidenceError(Exception):

@@ -16,14 +16,14 @@ from kiosk import __version__
 from kiosk.flows.identity import CheckRecord, EvidenceDelivery
 from kiosk.forms.receipt import new_receipt
 from kiosk.identity.evidence import TerminalSigner, b64, seal_record, wording_digest
-from offline_cache.identity_wire import EVIDENCE_KIND
 from offline_cache.store import Outbox
+from offline_cache.wire import EVIDENCE_KIND
 
 RECEIPTS_TABLE = "identity_receipts"
 
 
 def evidence_record(check: CheckRecord, receipt: str, terminal_id: str) -> dict[str, Any]:
-    """The wire record (:class:`offline_cache.identity_wire.IdentityEvidence`), unsigned."""
+    """The wire record (:class:`offline_cache.wire.IdentityEvidence`), unsigned."""
     ref = check.reference
     consent = dict(check.consent)
     wording = str(consent.pop("wording", ""))

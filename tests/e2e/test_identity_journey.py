@@ -22,7 +22,7 @@ from kiosk.flows.identity import IdentityJourney, IdState, Outcome
 from kiosk.identity.puppet import Performer, puppet_from
 from kiosk.outbox import make_worker, setup_from
 from kiosk.terminal import build_terminal
-from offline_cache.identity_wire import EVIDENCE_KIND, IdentityEvidence
+from offline_cache.wire import EVIDENCE_KIND, IdentityEvidence
 from tests.e2e.qml_helpers import find_item, tap, text_of, wait_for
 from tests.outbox.conftest import Central
 from tests.outbox.conftest import central_factory as central_factory  # the fixture
