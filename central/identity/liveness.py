@@ -166,9 +166,13 @@ def _event(action: str, rows: list[_Row], ear0: float, mouth0: float, yaw0: floa
 def _unasked(action: str, rows: list[_Row], mouth0: float, yaw0: float, pitch0: float,
              r: Rules, until: int | None) -> str:  # fmt: skip
     """The first deliberate action other than ``action`` before it was complete."""
+    went_down = False
     for x in rows:
         if until is not None and x.t > until:
             break
+        went_down = went_down or x.pitch - pitch0 >= r.nod_deg
+        if action == "nod" and not went_down and pitch0 - x.pitch >= r.nod_deg + 4:
+            return "nod_up"  # a nod starts downwards
         if action != "turn_left" and x.yaw - yaw0 >= r.turn_deg + 3:
             return "turn_left"
         if action != "turn_right" and yaw0 - x.yaw >= r.turn_deg + 3:

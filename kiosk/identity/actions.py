@@ -132,6 +132,9 @@ class ActionDetector:
                 self._phase = 1
             elif self._phase == 1 and abs(down) < p.neutral_deg:
                 return self._passed(m)
+            elif self._phase == 0 and head_up:
+                # A nod starts downwards: tilting the head back first is the other way.
+                return self._wrong(m, "nod_up")
         # What it must not see.
         unasked = {
             Action.TURN_LEFT: turned_left,
@@ -145,10 +148,13 @@ class ActionDetector:
                 # judged by its yaw and mouth only.
                 if other is Action.NOD and a in (Action.TURN_LEFT, Action.TURN_RIGHT):
                     continue
-                self.outcome = StepOutcome.WRONG_ACTION
-                self.wrong = other.value
-                self.at_ms = m.t_ms
-                break
+                return self._wrong(m, other.value)
+        return self.outcome
+
+    def _wrong(self, m: Measurement, seen: str) -> StepOutcome:
+        self.outcome = StepOutcome.WRONG_ACTION
+        self.wrong = seen
+        self.at_ms = m.t_ms
         return self.outcome
 
     def _passed(self, m: Measurement) -> StepOutcome:
