@@ -245,3 +245,18 @@ def test_the_centre_refuses_a_nod_that_starts_upwards() -> None:
     record.steps[0].series = [first, *up, *rows[1:]]
     verdict = judge_try(record)
     assert not verdict.live and any("nod_up" in r for r in verdict.reasons)
+
+
+def test_passport_details_typed_by_the_citizen_are_checked_field_by_field() -> None:
+    from kiosk.identity.document import MrzInputError, access_from_typed
+
+    access = access_from_typed(" e1234567 ", "900307", "300101")
+    assert access.document_number == "E1234567" and access.birth_date == "900307"
+    for args, field in (
+        (("E12345678X", "900307", "300101"), "document_number"),
+        (("E1234567", "9003", "300101"), "birth_date"),
+        (("E1234567", "900307", "301301"), "expiry_date"),
+    ):
+        with pytest.raises(MrzInputError) as err:
+            access_from_typed(*args)
+        assert err.value.field == field

@@ -261,7 +261,10 @@ class IdentityResultViewModel(_IdentityViewModel):
                 "您可以持证件原件到人工窗口核验。",
                 "You can have your original document checked at a counter.",
             )
-        return " ".join(x for x in (self.pick(zh, en), counter) if x)
+        reason = self.pick(zh, en)
+        if reason and not reason.endswith(("。", ".")):
+            reason += self.pick("。", ".")
+        return " ".join(x for x in (reason, counter) if x)
 
     def _score(self) -> str:
         j = self.journey()
