@@ -15,6 +15,7 @@ from devices.camera.protocol import Camera
 from devices.health import HealthState
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
+from kiosk.flows.identity import identity_entry
 from kiosk.flows.journey import Journey, JourneyContext, JourneyEntry
 from kiosk.flows.photo import (
     PhotoDelivery,
@@ -114,6 +115,20 @@ def form_offer(terminal: Terminal) -> JourneyEntry | None:
     return None if forms is None else form_entry(forms)
 
 
+def identity_offer(terminal: Terminal) -> JourneyEntry | None:
+    """The identity check (issue 10), or None when its face models are not installed;
+    the models and the camera load on first use."""
+    from kiosk.identity.models import ModelError, model_files
+    from kiosk.identity.wiring import identity_services
+
+    try:
+        model_files()
+    except ModelError as exc:
+        log.warning("identity check not offered: %s", exc.problem)
+        return None
+    return starting(terminal, DeviceKind.CAMERA, identity_entry(identity_services(terminal)))
+
+
 ID_CARD, CAMERA = DeviceKind.ID_CARD, DeviceKind.CAMERA
 TICKET_PRINTER, FORM_PRINTER = DeviceKind.TICKET_PRINTER, DeviceKind.FORM_PRINTER
 
@@ -124,6 +139,14 @@ OFFERS: list[JourneyOffer] = [
     JourneyOffer("ticket", "取号排队", "Queue number", (TICKET_PRINTER,), ticket_offer),
     JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer, (CAMERA,)),
     JourneyOffer("form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer, (ID_CARD,)),
+    JourneyOffer(
+        "identity",
+        "身份核验",
+        "Verify identity",
+        (ID_CARD, CAMERA),
+        identity_offer,
+        (ID_CARD, CAMERA),
+    ),
 ]
 
 

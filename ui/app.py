@@ -35,6 +35,14 @@ from ui.viewmodels.form_screens import (
     FormResultViewModel,
     FormReviewViewModel,
 )
+from ui.viewmodels.identity_screens import (
+    IdentityConsentViewModel,
+    IdentityCounterViewModel,
+    IdentityDocumentViewModel,
+    IdentityLiveViewModel,
+    IdentityMrzViewModel,
+    IdentityResultViewModel,
+)
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.photo_booth import PhotoBoothViewModel
 from ui.viewmodels.photo_choose import PhotoChooseViewModel
@@ -77,6 +85,18 @@ def application() -> QGuiApplication:
         install_font(app)
         app.setProperty("hallKioskFont", True)
     return app
+
+
+def identity_models(c: KioskController, clock: Clock) -> dict[str, QObject]:
+    """The identity check's screens (issue 10)."""
+    return {
+        "identityConsent": IdentityConsentViewModel(c, clock),
+        "identityCounter": IdentityCounterViewModel(c, clock),
+        "identityDocument": IdentityDocumentViewModel(c, clock),
+        "identityMrz": IdentityMrzViewModel(c, clock),
+        "identityLive": IdentityLiveViewModel(c, clock),
+        "identityResult": IdentityResultViewModel(c, clock),
+    }
 
 
 class _TouchWatcher(QObject):
@@ -162,6 +182,7 @@ class KioskUi:
             "photoResult": photo_result,
             "photoHelp": PhotoHelpViewModel(c, clock),
             "photoChoose": PhotoChooseViewModel(c, clock),
+            **identity_models(c, clock),
         }
         voice_on = terminal.config.ui.voice and not terminal.unavailable(DeviceKind.VOICE)
         self.prompts = VoicePrompts(c, terminal.voice, voice_on)
@@ -171,6 +192,9 @@ class KioskUi:
         self.engine.addImageProvider("qr", QrImageProvider())
         self.engine.addImageProvider("camera", FrameImageProvider(booth.latest_frame, mirror=True))
         self.engine.addImageProvider("photo", FrameImageProvider(photo_result.photo, mirror=False))
+        live = self.models["identityLive"]
+        assert isinstance(live, IdentityLiveViewModel)
+        self.engine.addImageProvider("idcamera", FrameImageProvider(live.latest_frame, mirror=True))
         for name, model in self.models.items():
             self.engine.rootContext().setContextProperty(name, model)
         c.on_change(self._language_maybe_changed)

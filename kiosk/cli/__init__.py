@@ -30,6 +30,7 @@ COMMANDS = (
     "kiosk.cli.outbox",
     "kiosk.cli.photo",
     "kiosk.cli.support_bundle",
+    "kiosk.cli.identity",
 )
 
 

@@ -158,6 +158,17 @@ class PhotoConfig(_Strict):
         return self
 
 
+class IdentityConfig(_Strict):
+    """``[identity]``: the identity check with liveness (issue 10, docs/adr)."""
+
+    # SFace cosine similarity at or above which the live face and the document photo are
+    # the same person. Chosen from the score distributions of the test set (ADR).
+    match_threshold: float = Field(default=0.42, ge=-1.0, le=1.0)
+    max_tries: int = Field(default=3, ge=1, le=5)
+    actions: int = Field(default=3, ge=2, le=5)  # drawn from blink, open_mouth, turn_*, nod
+    evidence_retention_days: int = Field(default=30, ge=1, le=3650)  # said on the consent
+
+
 class ServiceCategory(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9_]{1,16}$")
     name: str = Field(min_length=1, max_length=24)
@@ -235,6 +246,7 @@ class KioskConfig(_Strict):
     photo: PhotoConfig = PhotoConfig()
     display: DisplayConfig = DisplayConfig()
     udev: UdevConfig = Field(default_factory=lambda: UdevConfig.model_validate({}))
+    identity: IdentityConfig = IdentityConfig()
 
     @model_validator(mode="after")
     def _unique_services(self) -> KioskConfig:

@@ -95,7 +95,10 @@ def test_the_other_journeys_keep_working(broken_ui: KioskUi) -> None:
     assert wait_for(lambda: find_item(w, "journey_ticket") is not None)
     assert find_item(w, "journey_photo") is None
     assert find_item(w, "journey_form") is None
-    assert text_of(w, "menuUnavailable") == "暂停服务：免费证件照、自助填表。请到人工窗口办理。"
+    assert find_item(w, "journey_identity") is None
+    assert text_of(w, "menuUnavailable") == (
+        "暂停服务：免费证件照、自助填表、身份核验。请到人工窗口办理。"
+    )
 
     tap(w, "journey_ticket")
     tap(w, "service_CRJ")
@@ -122,7 +125,7 @@ def test_a_device_that_fails_to_start_is_a_fault_too(qapp: object, config: Kiosk
         printer = ui.terminal.devices[DeviceKind.TICKET_PRINTER]
         assert printer.health().state is HealthState.FAULT
         assert "cannot start: device unplugged" in printer.health().reason
-        assert [e.name for e in ui.controller.journeys()] == ["photo", "form"]
+        assert [e.name for e in ui.controller.journeys()] == ["photo", "form", "identity"]
         ui.shell.tick()
     finally:
         ui.close()
