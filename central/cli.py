@@ -100,6 +100,8 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         identity = IdentityMode.CLAIMED if args.insecure_claimed_identity else IdentityMode.NONE
     if args.proxy_secret_file and not args.behind_proxy:
         raise CentralCliError("--proxy-secret-file belongs with --behind-proxy")
+    if args.max_inflight_mb < 0:
+        raise CentralCliError("--max-inflight-mb: 0 (no limit) or more")
     if args.workers < 1 or args.threads < 1 or args.max_body_mb < 1 or args.request_timeout < 1:
         raise CentralCliError("--workers, --threads, --max-body-mb, --request-timeout: at least 1")
     db_url = _db_url(args.db)
@@ -117,6 +119,7 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         ),
         docs=args.docs,
         max_body_bytes=int(args.max_body_mb * MiB),
+        max_inflight_bytes=int(args.max_inflight_mb * MiB / args.workers),
         request_timeout_s=float(args.request_timeout),
         threads=args.threads,
         retention=_retention(args),
@@ -352,6 +355,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="request threads per process (= database connections)",
     )
     serve.add_argument("--max-body-mb", type=float, default=16)
+    serve.add_argument(
+        "--max-inflight-mb",
+        type=float,
+        default=24,
+        help="submission bytes the centre works on at once (all workers); more waits with "
+        "503 + Retry-After; 0: no limit",
+    )
     serve.add_argument(
         "--request-timeout",
         type=float,
