@@ -296,6 +296,14 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
         wait_port(port, centre)
         time.sleep(1.0 * workers)  # every worker process up
         engine = create_engine(db_url)
+
+        def db_size() -> int:
+            if pg:
+                with engine.connect() as conn:
+                    return int(conn.execute(text("SELECT pg_database_size('postgres')")).scalar())
+            return sum(p.stat().st_blocks * 512 for p in tmp.glob("central.db*") if p.exists())
+
+        empty_db = db_size()
         load_before = os.getloadavg()
         cpu_c0 = cpu_of_tree(centre.pid)
         cpu_pg0 = cpu_of_tree(pg.pid) if pg else 0.0
@@ -329,12 +337,7 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             )  # fmt: skip
             with_blob = conn.execute(select(func.count()).select_from(submission_blobs)).scalar()
             shas = [str(s) for s in conn.execute(select(blobs.c.sha256)).scalars()]
-            if pg:
-                db_bytes = int(conn.execute(text("SELECT pg_database_size('postgres')")).scalar())
-            else:
-                db_bytes = sum(
-                    p.stat().st_blocks * 512 for p in tmp.glob("central.db*") if p.exists()
-                )
+        db_bytes = db_size() - empty_db
         engine.dispose()
         missing_files = sum(1 for s in shas if not (blob_dir / s[:2] / s[2:4] / s).exists())
         lat = [x for r in results for x in r["latencies"]]
@@ -398,15 +401,28 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
 def legacy_disk(args: argparse.Namespace) -> dict[str, Any]:
     """Disk per 1,000 submissions of 200 KB for an older centre (photos in SQLite)."""
     import requests
+    from sqlalchemy import create_engine, text
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-legacy-"))
     port = free_port()
+    pg = Postgres(tmp / "pg") if args.db == "postgresql" else None
+    db = pg.url if pg else str(tmp / "central.db")
+
+    def pg_size() -> int:
+        assert pg is not None
+        engine = create_engine(pg.url)
+        with engine.connect() as conn:
+            size = int(conn.execute(text("SELECT pg_database_size('postgres')")).scalar())
+        engine.dispose()
+        return size
+
     proc = subprocess.Popen(
-        [args.legacy_disk, "serve", "--db", str(tmp / "central.db"), "--port", str(port)],
+        [args.legacy_disk, "serve", "--db", db, "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         wait_port(port, proc)
+        empty = pg_size() if pg else 0
         rng = random.Random(1)
         s = requests.Session()
         s.trust_env = False
@@ -423,13 +439,18 @@ def legacy_disk(args: argparse.Namespace) -> dict[str, Any]:
             r.raise_for_status()
         proc.terminate()
         proc.wait(20)
-        size = sum(p.stat().st_blocks * 512 for p in tmp.glob("central.db*"))
-        return {"legacy_centre": args.legacy_disk, "submissions": n, "kb": args.kb,
-                "database_mb_per_1000": size / 1e6}  # fmt: skip
+        if pg:
+            size = pg_size() - empty
+        else:
+            size = sum(p.stat().st_blocks * 512 for p in tmp.glob("central.db*"))
+        return {"legacy_centre": args.legacy_disk, "db": args.db, "submissions": n,
+                "kb": args.kb, "database_mb_per_1000": size / 1e6}  # fmt: skip
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if pg:
+            pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
