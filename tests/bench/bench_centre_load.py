@@ -105,7 +105,9 @@ def du(path: Path) -> int:
 class Postgres:
     """A private PostgreSQL server with fsync on, as a city would run it."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self) -> None:
+        # Not under the run's folder: that is 0700 root's, and the server runs as postgres.
+        base = Path(tempfile.mkdtemp(prefix="bench-pg-"))
         self.base = base
         self.data, self.sock = base / "pgdata", base / "pgsock"
         self.sock.mkdir(parents=True)
@@ -135,6 +137,7 @@ class Postgres:
             [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
              "stop"], capture_output=True,
         )  # fmt: skip
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
 # --- one terminal process ----------------------------------------------------------------
@@ -256,7 +259,7 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             gen += ["--terminal", tid]
         subprocess.run(gen, check=True, capture_output=True)
         if db_kind == "postgresql":
-            pg = Postgres(tmp / "pg")
+            pg = Postgres()
             db_url = pg.url
         else:
             db_url = f"sqlite:///{tmp / 'central.db'}"
@@ -405,7 +408,7 @@ def legacy_disk(args: argparse.Namespace) -> dict[str, Any]:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-legacy-"))
     port = free_port()
-    pg = Postgres(tmp / "pg") if args.db == "postgresql" else None
+    pg = Postgres() if args.db == "postgresql" else None
     db = pg.url if pg else str(tmp / "central.db")
 
     def pg_size() -> int:
