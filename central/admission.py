@@ -8,15 +8,15 @@ admitted until its answer is sent): the time a request waits is about the work a
 before it divided by the rate the centre works at, and the work is the bytes. A request
 is admitted when the bytes in flight plus its own stay under the limit, and always when
 nothing is in flight (so a single large batch is never refused forever). The decision
-is made before a byte of the body is read. ``Retry-After`` spreads the refused terminals
-over the time the centre needs for the work it has seen refused recently, with jitter,
-so they do not come back together.
+is made before a byte of the body is read. ``Retry-After`` is an appointment: each refused
+request gets its own slot after the work in flight and the work refused before it, at
+the rate the centre has answered lately, so terminals come back one after another.
 """
 
 from __future__ import annotations
 
 import json
-import random
+import math
 import threading
 import time
 from collections import deque
@@ -32,17 +32,24 @@ class SubmissionAdmission:
         self.limit = max_inflight_bytes
         self.inflight = 0
         self._lock = threading.Lock()
-        self._refused: deque[tuple[float, int]] = deque()  # (when, bytes) in the last 30 s
-        self._rate = 20e6  # bytes/s the centre works at; learnt from admitted requests
-        self._rng = random.Random()
+        self._done: deque[tuple[float, int]] = deque()  # (when, bytes) answered, last 20 s
+        self._next_slot = 0.0  # when the work already told to wait will be done
 
-    def _retry_after(self, now: float) -> int:
-        while self._refused and self._refused[0][0] < now - 30:
-            self._refused.popleft()
-        waiting = sum(b for _t, b in self._refused)
-        # Spread the returns over the time the waiting work needs, with jitter.
-        spread = max(1.0, (waiting + self.inflight) / self._rate)
-        return max(1, min(120, round(self._rng.uniform(0.25, 1.0) * spread)))
+    def _rate(self, now: float) -> float:
+        """Bytes/s answered lately (a floor of 1 MB/s; 4 MB/s before any answer)."""
+        while self._done and self._done[0][0] < now - 20:
+            self._done.popleft()
+        if not self._done:
+            return 4e6
+        span = max(5.0, now - self._done[0][0])
+        return max(1e6, sum(b for _t, b in self._done) / span)
+
+    def _appointment(self, now: float, size: int) -> int:
+        """Each refused request gets its own slot after the work in flight and the work
+        refused before it, so terminals come back one after another, mostly once."""
+        self._next_slot = max(self._next_slot, now + self.inflight / self._rate(now))
+        self._next_slot += max(size, 1) / self._rate(now)
+        return max(1, min(300, math.ceil(self._next_slot - now)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -62,8 +69,7 @@ class SubmissionAdmission:
             if admitted:
                 self.inflight += size
             else:
-                self._refused.append((now, size))
-                wait = self._retry_after(now)
+                wait = self._appointment(now, size)
         if not admitted:
             body = json.dumps({"detail": f"busy: come back in {wait} s"}).encode()
             await send(
@@ -82,10 +88,6 @@ class SubmissionAdmission:
         try:
             await self.app(scope, receive, send)
         finally:
-            spent = time.monotonic() - now
             with self._lock:
                 self.inflight -= size
-                if size > 100_000 and spent > 0:
-                    # The work rate seen by one request, shared with the others in flight.
-                    seen = (size + self.inflight) / spent
-                    self._rate = 0.8 * self._rate + 0.2 * seen
+                self._done.append((time.monotonic(), size))
