@@ -8,7 +8,6 @@ import base64
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import requests
 
 from central.blobstore import BlobMissing, BlobStore, FileBlobStore, open_blob_store, sha256_hex
 
-from .conftest import Central, _central_factory, free_port
+from .conftest import Central, _central_factory, free_port, wait_listening
 
 pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("outbox-sync")]
 
@@ -43,12 +42,7 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        time.sleep(0.1)
+    wait_listening(port, proc, "moto_server")
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
