@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import ipaddress
 import json
 import os
 import ssl
@@ -43,15 +42,6 @@ def _blob_spec(args: argparse.Namespace, db_url: str) -> str:
     )
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _retention(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from central.settings import RetentionPolicy, load_retention
 
@@ -61,6 +51,7 @@ def _retention(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The centre's settings from ``serve``'s options, every combination checked."""
     from central.settings import CentreSettings, IdentityMode, MiB
+    from offline_cache.wire import is_loopback_host
 
     tls = [args.tls_cert, args.tls_key]
     if any(tls) and not all(tls):
@@ -68,7 +59,7 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     for path in (args.tls_cert, args.tls_key, args.client_ca, args.proxy_secret_file):
         if path and not Path(path).is_file():
             raise CentralCliError(f"no such file: {path}")
-    local = args.uds is not None or _is_loopback(args.host)
+    local = args.uds is not None or is_loopback_host(args.host)
     if args.behind_proxy:
         if not args.client_ca:
             raise CentralCliError(
