@@ -32,6 +32,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from central.admission import SubmissionAdmission
 from central.auth import PROXY_SECRET_HEADER, AdminStaff, CounterStaff, Terminal, TerminalGate
 from central.blobstore import open_blob_store
 from central.credentials import Credentials
@@ -224,6 +225,8 @@ def create_app(settings: CentreSettings) -> CentreApp:
     app.state.gate = gate
     app.state.purger = purger
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.max_inflight_bytes > 0:
+        app.add_middleware(SubmissionAdmission, max_inflight_bytes=settings.max_inflight_bytes)
     if settings.identity is IdentityMode.PROXY and settings.proxy_secret_file:
         app.add_middleware(ProxyOnly, secret=gate.proxy_secret or b"")
     app.include_router(terminal_api())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -131,6 +132,16 @@ def payload_digest(sub: SubmissionIn, blob_hashes: dict[str, str] | None = None)
         "blobs": blob_hashes,
     }
     return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback IP: plain HTTP stays on this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def format_ticket_number(prefix: str, sequence: int) -> str:
