@@ -20,16 +20,37 @@ I18N_DIR = UI_DIR / "i18n"
 # WenQuanYi Micro Hei: its glyphs map back to the right Unicode in Qt's PDF writer
 # (Noto CJK does not), and setting it explicitly avoids Qt picking Japanese variants.
 FONT_FILE = UI_DIR / "fonts" / "wqy-microhei.ttc"
+# Its bold face (scripts/make-bold-font). Without a real bold face Qt fakes bold, and
+# the fake never reaches distance-field text (xcb: no bold at all) nor glyphs above
+# 64 px (large text): a real face is bold on every path, on screen and in PDFs.
+BOLD_FONT_FILE = UI_DIR / "fonts" / "wqy-microhei-bold.ttf"
 FONT_FAMILY = "WenQuanYi Micro Hei"
+
+_registered: str | None = None
+
+
+def register_fonts() -> str:
+    """Register the bundled regular and bold faces once per process; return the family.
+
+    The screen and the PDF renderer both call this, so both see the same faces from
+    the first frame on (needs a QGuiApplication)."""
+    global _registered
+    if _registered is None:
+        family = ""
+        for path in (FONT_FILE, BOLD_FONT_FILE):
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            if not families:
+                log.warning("bundled font %s did not load", path.name)
+            elif not family:
+                family = families[0]
+        _registered = family or FONT_FAMILY
+    return _registered
 
 
 def install_font(app: QGuiApplication) -> str:
-    """Load the bundled CJK font and make it the application font."""
-    font_id = QFontDatabase.addApplicationFont(str(FONT_FILE))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-    family = families[0] if families else FONT_FAMILY
-    if not families:
-        log.warning("bundled font %s did not load; falling back to system fonts", FONT_FILE.name)
+    """Register the bundled CJK faces and make the family the application font."""
+    family = register_fonts()
     app.setFont(QFont(family))
     return family
 
