@@ -6,6 +6,7 @@ by hand so countdowns show fixed values.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,7 +28,11 @@ from kiosk.flows.photo import PhotoEvent, PhotoJourney, PhotoState
 from kiosk.flows.ticket import TicketJourney, TicketResult
 from kiosk.technician.pin import hash_pin
 from kiosk.terminal import build_terminal
+from ui.a11y import accessible_items
 from ui.app import KioskUi
+
+# Called after each screenshot with the PNG's name (tests audit the live scene).
+Inspect = Callable[[str, KioskUi], None]
 
 
 class ManualClock:
@@ -215,13 +220,17 @@ def _form_tour(
         c.finish(clock())
 
 
-def render_tour(config: KioskConfig, out: Path) -> list[Path]:
+def render_tour(config: KioskConfig, out: Path, inspect: Inspect | None = None) -> list[Path]:
+    """Every screen as ``out/NN-screen-LANG[-large].png``, and ``out/accessibility.json``:
+    for each PNG, the accessibility tree's items with a role, in screen pixels."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    tree: dict[str, list[dict[str, object]]] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as tmp:
         clock = ManualClock()
         ui = KioskUi(build_terminal(simulated(config, Path(tmp))), clock=clock)
         ui.window.resize(1920, 1080)
+        ui.window.setPosition(0, 0)  # window pixels are screen pixels
         ui.window.show()
         c = ui.controller
         printer = ui.terminal.ticket_printer
@@ -236,6 +245,9 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                         path = out / f"{name}-{suffix}.png"
                         ui.grab(path)
                         written.append(path)
+                        tree[path.name] = [i.as_dict() for i in accessible_items(ui.window)]
+                        if inspect is not None:
+                            inspect(path.name, ui)
 
                     c.set_language(language, clock())
                     c.set_large_text(large, clock())
@@ -282,4 +294,7 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     _photo_tour(ui, c, clock, language, large, shot)
         finally:
             ui.close()
+    (out / "accessibility.json").write_text(
+        json.dumps(tree, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return written

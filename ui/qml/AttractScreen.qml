@@ -12,7 +12,14 @@ Item {
             GradientStop { position: 1.0; color: "#06305c" }
         }
     }
-    MouseArea { anchors.fill: parent; onClicked: attract.start() }
+    // Anywhere on the screen starts, like the big button (named for assistive technology).
+    MouseArea {
+        anchors.fill: parent
+        onClicked: attract.start()
+        Accessible.role: Accessible.Button
+        Accessible.name: qsTr("Tap to start")
+        Accessible.onPressAction: attract.start()
+    }
 
     Column {
         anchors.centerIn: parent
@@ -32,6 +39,9 @@ Item {
                 pressAndHoldInterval: 3000
                 onPressAndHold: attract.technician()
                 onClicked: attract.start()
+                Accessible.role: Accessible.Button
+                Accessible.name: qsTr("Tap to start")
+                Accessible.onPressAction: attract.start()
             }
         }
         Text {
@@ -68,6 +78,9 @@ Item {
                 }
             }
             MouseArea { anchors.fill: parent; onClicked: attract.start() }
+            Accessible.role: Accessible.Button
+            Accessible.name: qsTr("Tap to start")
+            Accessible.onPressAction: attract.start()
         }
     }
 

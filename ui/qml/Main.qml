@@ -17,6 +17,11 @@ Window {
     readonly property color accent: "#c8102e"
     readonly property color ink: "#1b2430"
     readonly property color muted: "#5a6878"
+    // Edges of white controls and cards: 4.5:1 on white, 4:1 on the page (WCAG 1.4.11).
+    readonly property color edge: "#6b7888"
+    // Status colours dark enough for text on white and on the page (>= 4.5:1).
+    readonly property color ok: "#1a7a43"
+    readonly property color warn: "#8a6100"
 
     Loader {
         id: screenLoader

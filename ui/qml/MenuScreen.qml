@@ -26,11 +26,14 @@ Item {
             model: menu.entries
             delegate: Rectangle {
                 objectName: "journey_" + modelData.id
+                Accessible.role: Accessible.Button
+                Accessible.name: modelData.title + "，" + modelData.subtitle
+                Accessible.onPressAction: menu.open(modelData.id)
                 width: 760
                 height: 300 * Math.min(root.s, 1.2)
                 radius: 28
                 color: tap.pressed ? "#dbe6f3" : "white"
-                border.color: "#c5cfdb"
+                border.color: root.edge
                 border.width: 3
                 Rectangle {
                     id: badge

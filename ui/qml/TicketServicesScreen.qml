@@ -29,11 +29,14 @@ Item {
             model: ticketServices.services
             delegate: Rectangle {
                 objectName: "service_" + modelData.code
+                Accessible.role: Accessible.Button
+                Accessible.name: modelData.name + "，" + modelData.other
+                Accessible.onPressAction: ticketServices.choose(modelData.code)
                 width: 800
                 height: 220 * Math.min(root.s, 1.2)
                 radius: 24
                 color: tap.pressed ? "#dbe6f3" : "white"
-                border.color: "#c5cfdb"
+                border.color: root.edge
                 border.width: 3
                 Rectangle {
                     id: prefix
