@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 
+from central.assist import assist_router
 from central.store import CentralStore, make_engine
 from offline_cache.wire import (
     API_PREFIX,
@@ -145,6 +146,7 @@ def create_app(db_url: str) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(v1)
+    app.include_router(assist_router(store.engine))
 
     @app.exception_handler(ValueError)
     async def _value_error(_request: Request, exc: ValueError) -> JSONResponse:

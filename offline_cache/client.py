@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 from offline_cache.wire import (
     API_PREFIX,
     IDEMPOTENCY_HEADER,
+    AssistIn,
+    AssistOut,
     BatchIn,
     BatchOut,
     HeartbeatIn,
@@ -114,12 +116,18 @@ class CentralClient:
         self.session.close()
 
     def _post(
-        self, path: str, body: BaseModel, model: type[BaseModel], headers: dict[str, str]
+        self,
+        path: str,
+        body: BaseModel | None,
+        model: type[BaseModel],
+        headers: dict[str, str],
+        method: str = "POST",
     ) -> Any:
         try:
-            resp = self.session.post(
+            resp = self.session.request(
+                method,
                 self.base + path,
-                data=body.model_dump_json(),
+                data=body.model_dump_json() if body is not None else None,
                 headers={"Content-Type": "application/json", **headers},
                 timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s),
             )
@@ -169,6 +177,18 @@ class CentralClient:
     def heartbeat(self, terminal_id: str, beat: HeartbeatIn) -> HeartbeatOut:
         out: HeartbeatOut = self._post(
             f"/terminals/{terminal_id}/heartbeat", beat, HeartbeatOut, {}
+        )
+        return out
+
+    def call_staff(self, hall_id: str, call: AssistIn) -> AssistOut:
+        """A citizen's "call staff" (central/assist.py); the call as the centre holds it."""
+        out: AssistOut = self._post(f"/halls/{hall_id}/assist", call, AssistOut, {})
+        return out
+
+    def staff_call(self, hall_id: str, call_id: int) -> AssistOut:
+        """The call as it stands now (``coming`` once staff answered)."""
+        out: AssistOut = self._post(
+            f"/halls/{hall_id}/assist/{call_id}", None, AssistOut, {}, method="GET"
         )
         return out
 

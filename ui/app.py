@@ -13,12 +13,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
+from kiosk.assist import StaffCall
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
 from kiosk.flows.photo import PhotoJourney, PhotoState
 from kiosk.journeys import available_journeys
 from kiosk.terminal import Terminal, build_terminal
-from kiosk.voice import VoicePrompts
+from kiosk.voice import VoicePrompts, Volume
 from ui.frames import FrameImageProvider
 from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
@@ -118,7 +119,14 @@ class KioskUi:
             "photoResult": photo_result,
             "photoHelp": PhotoHelpViewModel(c, clock),
         }
-        self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
+        ui_cfg = terminal.config.ui
+        self.prompts = VoicePrompts(
+            c, terminal.voice, ui_cfg.voice, volume=Volume(ui_cfg.voice_volume)
+        )
+        self.staff = StaffCall.from_config(terminal.config)
+        self.shell.attach(self.prompts, self.staff)
+        c.idle_hold = self.staff.holds_session
+        c.on_change(self._session_maybe_ended)
         self.translations = Translations()
         self.translations.use(c.language)
         self.engine = QQmlApplicationEngine()
@@ -147,6 +155,8 @@ class KioskUi:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
         self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
+        if self.staff.tick(self.shell.now()):
+            self.shell.staffCallChanged()
         journey = self.controller.journey_as(PhotoJourney)
         if journey is not None and journey.state is PhotoState.PREVIEW and journey.guidance:
             g = journey.guidance
@@ -154,6 +164,10 @@ class KioskUi:
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()
+
+    def _session_maybe_ended(self) -> None:
+        if self.controller.session is None and self.staff.state.value != "none":
+            self.staff.reset()  # the next citizen does not see the last one's call
 
     def _language_maybe_changed(self) -> None:
         if self.translations.language != self.controller.language:
@@ -169,6 +183,7 @@ class KioskUi:
     def shutdown_devices(self) -> None:
         """Stop the clock and the journeys' I/O, then release every device."""
         self.timer.stop()
+        self.staff.close()
         self.controller.close()
         self.terminal.close()
 

@@ -7,10 +7,13 @@ import logging
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+
+from ui.linebreak import keep_phrases
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +58,42 @@ def install_font(app: QGuiApplication) -> str:
     return family
 
 
+# Bump when what is done to a .ts before compiling changes (the cache key includes it).
+_TS_TRANSFORM = "phrases-1"
+
+
+def _phrased_ts(source: Path, target: Path) -> None:
+    """The Chinese .ts with its translations glued into phrases (ui.linebreak)."""
+    tree = ET.parse(source)
+    for node in tree.getroot().iter():
+        if node.tag in ("translation", "numerusform") and node.text:
+            node.text = keep_phrases(node.text)
+    tree.write(target, encoding="utf-8", xml_declaration=True)
+
+
 def compiled_translation(language: str) -> Path:
     """Compile ``ui/i18n/kiosk_<language>.ts`` to a .qm file, cached by the source's hash
-    (two checkouts on one machine must never load each other's translations)."""
+    (two checkouts on one machine must never load each other's translations). Chinese
+    lines are made to break between phrases only (ui.linebreak)."""
     source = I18N_DIR / f"kiosk_{language}.ts"
     cache = Path(tempfile.gettempdir()) / "hall-kiosk-i18n"
     cache.mkdir(exist_ok=True)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(source.read_bytes() + _TS_TRANSFORM.encode()).hexdigest()[:16]
     target = cache / f"kiosk_{language}-{digest}.qm"
     if not target.exists():
         lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-        subprocess.run(
-            [str(lrelease), "-silent", str(source), "-qm", str(target)],
-            check=True,
-            capture_output=True,
-        )
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            ts = source
+            if language.startswith("zh"):
+                ts = Path(tmp) / source.name
+                _phrased_ts(source, ts)
+            partial = Path(tmp) / target.name
+            subprocess.run(
+                [str(lrelease), "-silent", str(ts), "-qm", str(partial)],
+                check=True,
+                capture_output=True,
+            )
+            partial.replace(target)  # atomic: a parallel test never reads half a file
     return target
 
 

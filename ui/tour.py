@@ -137,6 +137,11 @@ def _photo_tour(
         c.touch(clock())
         return True
 
+    settle(
+        ui, lambda: later() and j.state in (PhotoState.PROCESSING, *_AFTER_CAPTURE), timeout_s=60
+    )
+    if j.state is PhotoState.PROCESSING:
+        shot("24-photo-processing")
     settle(ui, lambda: later() and j.state in _AFTER_CAPTURE, timeout_s=60)
     shot("19-photo-result")
     j.accept(clock())
@@ -213,6 +218,8 @@ def _form_tour(
             printer.paper_out()
         journey.print(clock())
         c.acted(clock())
+        if not paper_out:
+            shot("23-form-printing")  # the simulated printer takes a moment
         settle(ui, lambda j=journey: j.receipt != "", timeout_s=15)  # type: ignore[misc]
         shot("16-form-not-printed" if paper_out else "15-form-done")
         if isinstance(printer, SimFormPrinter):
@@ -282,13 +289,22 @@ def render_tour(config: KioskConfig, out: Path, inspect: Inspect | None = None) 
                     c.set_language(language, clock())
                     c.set_large_text(large, clock())
                     c.open_journey("diagnostics", clock())
-                    shot("08-technician-pin")
+                    shot("08-tech-pin")
                     diag = c.journey_as(DiagnosticsJourney)
                     assert diag is not None
                     diag.enter_pin(TOUR_PIN, clock())
                     diag.run_test(DeviceKind.TICKET_PRINTER)
                     settle(ui, lambda d=diag: not d.idle_exempt)  # type: ignore[misc]
-                    shot("09-technician-panel")
+                    shot("09-tech-panel")
+                    c.cancel(clock())
+                    # Call staff with no centre set: the honest answer (issue 15 item 9).
+                    c.set_language(language, clock())
+                    c.set_large_text(large, clock())
+                    c.start(clock())
+                    ui.shell.callStaff()
+                    ui.tick()
+                    shot("25-staff-unreachable")
+                    ui.staff.reset()
                     c.cancel(clock())
                     _form_tour(ui, c, clock, language, large, shot)
                     _photo_tour(ui, c, clock, language, large, shot)

@@ -17,7 +17,7 @@ Item {
         anchors.fill: parent
         onClicked: attract.start()
         Accessible.role: Accessible.Button
-        Accessible.name: qsTr("Tap to start")
+        Accessible.name: root.plain(qsTr("Tap to start"))
         Accessible.onPressAction: attract.start()
     }
 
@@ -40,7 +40,7 @@ Item {
                 onPressAndHold: attract.technician()
                 onClicked: attract.start()
                 Accessible.role: Accessible.Button
-                Accessible.name: qsTr("Tap to start")
+                Accessible.name: root.plain(qsTr("Tap to start"))
                 Accessible.onPressAction: attract.start()
             }
         }
@@ -79,9 +79,42 @@ Item {
             }
             MouseArea { anchors.fill: parent; onClicked: attract.start() }
             Accessible.role: Accessible.Button
-            Accessible.name: qsTr("Tap to start")
+            Accessible.name: root.plain(qsTr("Tap to start"))
             Accessible.onPressAction: attract.start()
         }
+    }
+
+    // The same help as in every screen's header: hear again, volume, call staff.
+    Row {
+        anchors.top: parent.top
+        anchors.topMargin: 24
+        anchors.right: parent.right
+        anchors.rightMargin: 24
+        spacing: 16
+        KButton {
+            objectName: "hearAgainButton"
+            visible: shell.voiceOn
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: qsTr("Hear again")
+            onTapped: shell.hearAgain()
+        }
+        KButton {
+            objectName: "volumeButton"
+            visible: shell.voiceOn
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: shell.volume === "low" ? qsTr("Volume: low")
+                : (shell.volume === "high" ? qsTr("Volume: high") : qsTr("Volume: medium"))
+            onTapped: shell.louder()
+        }
+        CallStaffButton {}
     }
 
     Row {

@@ -25,7 +25,7 @@ Item {
             delegate: Rectangle {
                 objectName: "form_" + modelData.id
                 Accessible.role: Accessible.Button
-                Accessible.name: modelData.title + "，" + modelData.other
+                Accessible.name: root.plain(modelData.title + "，" + modelData.other)
                 Accessible.onPressAction: formChoose.choose(modelData.id)
                 width: 1400; height: 180 * Math.min(root.s, 1.2)
                 radius: 24

@@ -12,16 +12,17 @@ T.AbstractButton {
     // The outline: a white or pale button needs a dark edge to stand out (3:1).
     property color edge: fill == "#ffffff" ? root.edge : "transparent"
     property real fontSize: 40
+    property real minWidth: 320
     signal tapped()
 
     // Taps must not take the focus from a text field (the keyboard would close).
     focusPolicy: Qt.NoFocus
-    implicitWidth: Math.max(320, label.implicitWidth + 96)
+    implicitWidth: Math.max(minWidth, label.implicitWidth + 64)
     implicitHeight: Math.max(112, column.implicitHeight + 40)
     onClicked: button.tapped()
 
     Accessible.role: Accessible.Button
-    Accessible.name: subtext !== "" ? text + "，" + subtext : text
+    Accessible.name: root.plain(subtext !== "" ? text + "，" + subtext : text)
     Accessible.onPressAction: button.tapped()
 
     background: Rectangle {

@@ -23,11 +23,21 @@ Window {
     readonly property color ok: "#1a7a43"
     readonly property color warn: "#8a6100"
 
+    // Text without the word joiners that keep Chinese phrases on one line (ui/linebreak.py):
+    // what assistive technology should read.
+    function plain(text) { return String(text).replace(/\u2060/g, "") }
+
     Loader {
         id: screenLoader
         objectName: "screenLoader"
         anchors.fill: parent
         source: shell.screenFile
+    }
+
+    StaffCallBanner {
+        anchors.top: parent.top
+        anchors.topMargin: 148
+        anchors.horizontalCenter: parent.horizontalCenter
     }
 
     IdleOverlay {

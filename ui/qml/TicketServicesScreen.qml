@@ -30,7 +30,7 @@ Item {
             delegate: Rectangle {
                 objectName: "service_" + modelData.code
                 Accessible.role: Accessible.Button
-                Accessible.name: modelData.name + "，" + modelData.other
+                Accessible.name: root.plain(modelData.name + "，" + modelData.other)
                 Accessible.onPressAction: ticketServices.choose(modelData.code)
                 width: 800
                 height: 220 * Math.min(root.s, 1.2)
