@@ -26,7 +26,7 @@ def findings(tour: Tour, check: str) -> list[str]:
                     out.append(f"{png}: {t.role} at {t.rect} has no name")
         elif check == "controls":
             for c in audit.controls:
-                x, y, w, h = c.rect
+                _x, _y, w, h = c.rect
                 if w < MIN_TARGET_PX or h < MIN_TARGET_PX:
                     out.append(f"{png}: {c.name!r} is {w}x{h} px")
                 if not c.on_screen and not c.scrollable:
