@@ -1,31 +1,35 @@
 """Calls for staff ("呼叫工作人员"): terminals raise them, the counter side answers.
 
-- ``POST /v1/halls/{hall}/assist``: a terminal calls (201, the call as stored);
-- ``GET /v1/halls/{hall}/assist/{id}``: the terminal polls its call (status ``coming``
-  once someone answered);
-- ``GET /v1/halls/{hall}/assist?status=open``: what a counter display polls: the hall's
-  calls, oldest first;
-- ``POST /v1/halls/{hall}/assist/{id}/answer`` and ``.../done``: staff take a call and
-  close it.
+- ``POST /v1/halls/{hall}/assist`` (terminal certificate): a terminal calls; 201 with
+  the call as stored. The hall and terminal are the certificate's.
+- ``GET /v1/halls/{hall}/assist/{id}`` (terminal certificate): the terminal polls its
+  own call (``coming`` once someone answered).
+- ``GET /v1/halls/{hall}/assist?status=open`` (staff token: that hall's counter, or an
+  admin): what a counter display polls, oldest first.
+- ``POST /v1/halls/{hall}/assist/{id}/answer`` and ``.../done`` (staff token): staff
+  take a call ("someone is coming") and close it.
 
 A call holds no personal data: terminal, screen, language and times. Calls live in
 their own table on the centre's database; :class:`AssistStore` is what the fleet page
-reads too.
+reads too (``AssistStore.of(app)``).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, FastAPI, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, select, update
+from sqlalchemy import Column, Float, Integer, MetaData, String, select, update
 from sqlalchemy import Table as SqlTable
 
-from offline_cache.wire import API_PREFIX, AssistIn, AssistOut, AssistStatus
+from central.auth import CounterStaff, Forbidden, Terminal
+from central.credentials import StaffMember
+from central.store import Database
+from offline_cache.wire import API_PREFIX, HALL_PATTERN, AssistIn, AssistOut, AssistStatus
 
-HALL_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 MAX_LISTED = 200
 
 metadata = MetaData()
@@ -49,15 +53,27 @@ class AssistAnswer(BaseModel):
 
 
 class AssistStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        metadata.create_all(engine)
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        metadata.create_all(db.writer)
+
+    _lock = threading.Lock()
+
+    @classmethod
+    def of(cls, app: FastAPI) -> AssistStore:
+        """The store of this centre app, made (and its table created) on first use."""
+        with cls._lock:
+            store = getattr(app.state, "assist", None)
+            if store is None:
+                store = cls(app.state.store.db)
+                app.state.assist = store
+            return store
 
     def call(self, hall_id: str, call: AssistIn) -> AssistOut:
         """A new call; a terminal with a call still open gets that one back (one tap or
         five, staff see one call per terminal)."""
         now = time.time()
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             row = conn.execute(
                 select(assist_calls)
                 .where(assist_calls.c.hall_id == hall_id)
@@ -84,7 +100,7 @@ class AssistStore:
             return _out(stored._mapping)
 
     def get(self, hall_id: str, call_id: int) -> AssistOut | None:
-        with self.engine.connect() as conn:
+        with self.db.reader.connect() as conn:
             row = conn.execute(
                 select(assist_calls)
                 .where(assist_calls.c.id == call_id)
@@ -94,7 +110,7 @@ class AssistStore:
 
     def listed(self, hall_id: str, statuses: list[AssistStatus]) -> list[AssistOut]:
         """The hall's calls in these states, oldest first."""
-        with self.engine.connect() as conn:
+        with self.db.reader.connect() as conn:
             rows = conn.execute(
                 select(assist_calls)
                 .where(assist_calls.c.hall_id == hall_id)
@@ -108,7 +124,7 @@ class AssistStore:
         values: dict[str, object] = {"status": to.value, "updated_at": time.time()}
         if by:
             values["answered_by"] = by
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             done = conn.execute(
                 update(assist_calls)
                 .where(assist_calls.c.id == call_id)
@@ -122,9 +138,8 @@ def _out(row: object) -> AssistOut:
     return AssistOut.model_validate(dict(row))  # type: ignore[call-overload]
 
 
-def assist_router(engine: Engine) -> APIRouter:
-    """The routes above, on the centre's database (registered by central/app.py)."""
-    store = AssistStore(engine)
+def assist_api() -> APIRouter:
+    """The routes above (registered by central/app.py with one line)."""
     router = APIRouter(prefix=API_PREFIX + "/halls/{hall_id}/assist", tags=["assist"])
     Hall = Annotated[str, Path(pattern=HALL_PATTERN)]
 
@@ -133,28 +148,51 @@ def assist_router(engine: Engine) -> APIRouter:
             raise HTTPException(404, "no such call in this hall")
         return call
 
+    def staff_in(member: StaffMember, hall_id: str) -> None:
+        if not member.may_act_in(hall_id):
+            raise Forbidden(f"not staff of hall {hall_id}")
+
     @router.post("", response_model=AssistOut, status_code=201, summary="A terminal calls staff")
-    def call_staff(hall_id: Hall, call: AssistIn) -> AssistOut:
-        return store.call(hall_id, call)
+    def call_staff(
+        request: Request, hall_id: Hall, call: AssistIn, terminal: Terminal
+    ) -> AssistOut:
+        hall = terminal.in_hall(hall_id)
+        body = call.model_copy(update={"terminal_id": terminal.act_as(call.terminal_id)})
+        return AssistStore.of(request.app).call(hall, body)
+
+    @router.get("/{call_id}", response_model=AssistOut, summary="A terminal polls its call")
+    def get_call(request: Request, hall_id: Hall, call_id: int, terminal: Terminal) -> AssistOut:
+        call = found(AssistStore.of(request.app).get(terminal.in_hall(hall_id), call_id))
+        terminal.act_as(call.terminal_id)  # 403: another terminal's call
+        return call
 
     @router.get("", response_model=list[AssistOut], summary="Calls a counter display shows")
     def list_calls(
+        request: Request,
         hall_id: Hall,
+        member: CounterStaff,
         status: Annotated[list[AssistStatus] | None, Query()] = None,
     ) -> list[AssistOut]:
         """Default: calls not yet done (open and coming), oldest first."""
-        return store.listed(hall_id, status or [AssistStatus.OPEN, AssistStatus.COMING])
-
-    @router.get("/{call_id}", response_model=AssistOut, summary="One call (the terminal polls)")
-    def get_call(hall_id: Hall, call_id: int) -> AssistOut:
-        return found(store.get(hall_id, call_id))
+        staff_in(member, hall_id)
+        wanted = status or [AssistStatus.OPEN, AssistStatus.COMING]
+        return AssistStore.of(request.app).listed(hall_id, wanted)
 
     @router.post("/{call_id}/answer", response_model=AssistOut, summary="Staff are on the way")
-    def answer(hall_id: Hall, call_id: int, answer: AssistAnswer | None = None) -> AssistOut:
-        return found(store.move(hall_id, call_id, AssistStatus.COMING, answer.by if answer else ""))
+    def answer(
+        request: Request,
+        hall_id: Hall,
+        call_id: int,
+        member: CounterStaff,
+        answer: AssistAnswer | None = None,
+    ) -> AssistOut:
+        staff_in(member, hall_id)
+        by = (answer.by if answer and answer.by else member.name)[:64]
+        return found(AssistStore.of(request.app).move(hall_id, call_id, AssistStatus.COMING, by))
 
     @router.post("/{call_id}/done", response_model=AssistOut, summary="Staff closed the call")
-    def close(hall_id: Hall, call_id: int) -> AssistOut:
-        return found(store.move(hall_id, call_id, AssistStatus.DONE))
+    def close(request: Request, hall_id: Hall, call_id: int, member: CounterStaff) -> AssistOut:
+        staff_in(member, hall_id)
+        return found(AssistStore.of(request.app).move(hall_id, call_id, AssistStatus.DONE))
 
     return router
