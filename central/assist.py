@@ -31,6 +31,9 @@ from central.store import Database
 from offline_cache.wire import API_PREFIX, HALL_PATTERN, AssistIn, AssistOut, AssistStatus
 
 MAX_LISTED = 200
+# Module level: FastAPI resolves the (postponed) annotations against module globals.
+Hall = Annotated[str, Path(pattern=HALL_PATTERN)]
+Statuses = Annotated[list[AssistStatus] | None, Query()]
 
 metadata = MetaData()
 assist_calls = SqlTable(
@@ -141,7 +144,6 @@ def _out(row: object) -> AssistOut:
 def assist_api() -> APIRouter:
     """The routes above (registered by central/app.py with one line)."""
     router = APIRouter(prefix=API_PREFIX + "/halls/{hall_id}/assist", tags=["assist"])
-    Hall = Annotated[str, Path(pattern=HALL_PATTERN)]
 
     def found(call: AssistOut | None) -> AssistOut:
         if call is None:
@@ -171,7 +173,7 @@ def assist_api() -> APIRouter:
         request: Request,
         hall_id: Hall,
         member: CounterStaff,
-        status: Annotated[list[AssistStatus] | None, Query()] = None,
+        status: Statuses = None,
     ) -> list[AssistOut]:
         """Default: calls not yet done (open and coming), oldest first."""
         staff_in(member, hall_id)
