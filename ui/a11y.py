@@ -257,7 +257,8 @@ class ControlSample:
     name: str
     role: str
     rect: tuple[int, int, int, int]
-    edge_ratio: float  # best of fill and border against the background; 0: no shape
+    edge_ratio: float | None  # best of fill and border against the background; None: no
+    # shape of its own (a tap-anywhere area), so no edge to see
     on_screen: bool
     scrollable: bool  # inside a Flickable that scrolls (so it may be outside the view)
 
@@ -501,7 +502,7 @@ def audit_window(window: QQuickWindow) -> ScreenAudit:
         shown = visible.get(id(control), QRectF())
         flick = _flickable(control)
         on_screen = screen.contains(full) and shown.toRect() == full.toRect()
-        edge = 0.0
+        edge: float | None = None
         box = _box(control)
         if box is not None and id(box) in index_of:
             layer = _layer(box, visible.get(id(box), full))
@@ -517,7 +518,7 @@ def audit_window(window: QQuickWindow) -> ScreenAudit:
                 name=name,
                 role=role,
                 rect=_tuple(full),
-                edge_ratio=round(edge, 2),
+                edge_ratio=None if edge is None else round(edge, 2),
                 on_screen=on_screen,
                 scrollable=flick is not None and _scrolls(flick),
             )

@@ -31,7 +31,7 @@ def findings(tour: Tour, check: str) -> list[str]:
                     out.append(f"{png}: {c.name!r} is {w}x{h} px")
                 if not c.on_screen and not c.scrollable:
                     out.append(f"{png}: {c.name!r} at {c.rect} is cut off and cannot scroll")
-                if c.edge_ratio < MIN_EDGE:
+                if c.edge_ratio is not None and c.edge_ratio < MIN_EDGE:
                     out.append(f"{png}: {c.name!r} edge contrast {c.edge_ratio}:1")
         elif check == "text":
             for t in audit.texts:

@@ -35,7 +35,10 @@ Item {
             font.bold: true
             // Technicians hold the hall name for three seconds to reach diagnostics.
             MouseArea {
-                anchors.fill: parent
+                // At least a finger's height, however small the name's text.
+                anchors.centerIn: parent
+                width: parent.width
+                height: Math.max(parent.height, 120)
                 pressAndHoldInterval: 3000
                 onPressAndHold: attract.technician()
                 onClicked: attract.start()

@@ -8,6 +8,7 @@ KButton {
     minWidth: 200
     fill: "#f5c542"
     textColor: "#1b2430"
+    edge: root.ink  // amber alone is too pale on the page (1.4:1); the dark edge is 16:1
     fontSize: 34
     text: shell.staffCall === "called" || shell.staffCall === "calling" ? qsTr("Staff called")
         : (shell.staffCall === "coming" ? qsTr("Staff coming") : qsTr("Call staff"))

@@ -25,7 +25,7 @@ Item {
             anchors.right: qr.visible ? qr.left : parent.right
             anchors.rightMargin: 40
             anchors.verticalCenter: parent.verticalCenter
-            spacing: 20
+            spacing: ticketResult.printed ? 20 : 12
             Text {
                 objectName: "resultHeadline"
                 width: parent.width
@@ -39,7 +39,7 @@ Item {
                 objectName: "ticketNumber"
                 text: ticketResult.number
                 color: root.primary
-                font.pixelSize: (ticketResult.printed ? 220 : 180) * Math.min(root.s, 1.1)
+                font.pixelSize: (ticketResult.printed ? 220 : 150) * Math.min(root.s, 1.1)
                 font.bold: true
             }
             Text { width: parent.width; wrapMode: Text.WordWrap; text: ticketResult.service; color: root.ink; font.pixelSize: 48 * root.s }
@@ -70,13 +70,14 @@ Item {
             anchors.verticalCenter: parent.verticalCenter
             spacing: 16
             Image {
+                id: ticketQr
                 objectName: "ticketQr"
-                width: 420; height: 420
+                width: ticketResult.printed ? 420 : 300; height: width
                 source: ticketResult.qrSource
                 smooth: false
             }
             Text {
-                width: 420
+                width: ticketQr.width
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
                 objectName: "qrCaption"
