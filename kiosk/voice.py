@@ -120,6 +120,7 @@ class VoicePrompts:
         self._default_volume = volume
         self.volume = volume
         self._last: str | None = None
+        self._in_session = False
         self._warned = False
         self._last_instruction = ""
         voice.set_volume(volume.percent)
@@ -159,10 +160,13 @@ class VoicePrompts:
 
     def _screen_changed(self) -> None:
         screen = self._c.screen
-        if self._c.session is None and self.volume is not self._default_volume:
-            # A new citizen starts at the terminal's volume, like language and text size.
+        in_session = self._c.session is not None
+        if self._in_session and not in_session and self.volume is not self._default_volume:
+            # The citizen left: the next one starts at the terminal's volume, like
+            # language and text size.
             self.volume = self._default_volume
             self._voice.set_volume(self.volume.percent)
+        self._in_session = in_session
         if screen == self._last:
             return
         self._last = screen
