@@ -12,6 +12,10 @@ from ui.viewmodels.shell import SCREEN_FILES
 
 pytestmark = pytest.mark.xdist_group("tour")
 VARIANTS = ("zh_CN", "en", "zh_CN-large", "en-large")
+# Screens the tour does not reach, and where they are tested instead.
+NOT_TOURED = {
+    "photo_not_printed": "a second capture with the slip printer out: test_photo_journey.py",
+}
 
 
 def screen_id(png: str) -> str:
@@ -26,7 +30,8 @@ def test_tour_renders_every_screen(tour: Tour) -> None:
     ids = {screen_id(n) for n in names}
     # Every screen the core can show is in the tour (photo_choose etc. when they exist).
     for screen in SCREEN_FILES:
-        assert screen.replace("_", "-") in ids, f"the tour never shows {screen}"
+        if screen not in NOT_TOURED:
+            assert screen.replace("_", "-") in ids, f"the tour never shows {screen}"
     for sid in ids:
         for variant in VARIANTS:
             assert any(n.endswith(f"-{sid}-{variant}.png") for n in names), (sid, variant)
