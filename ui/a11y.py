@@ -72,6 +72,8 @@ def _role_name(role: QAccessible.Role) -> str:
 def accessible_items(window: QQuickWindow) -> list[AccessibleItem]:
     """Every node of the window's accessibility tree that has a role, depth first."""
     out: list[AccessibleItem] = []
+    # The window fills the screen on a terminal; offscreen it may sit a frame's width in.
+    origin = window.geometry().topLeft()
     root = QAccessible.queryAccessibleInterface(window)
     stack: list[QAccessibleInterface] = [root] if root is not None else []
     while stack:
@@ -80,7 +82,7 @@ def accessible_items(window: QQuickWindow) -> list[AccessibleItem]:
             continue
         role = iface.role()
         if role != QAccessible.Role.NoRole:
-            r = iface.rect()
+            r = iface.rect().translated(-origin)
             name = iface.text(QAccessible.Text.Name)
             out.append(AccessibleItem(name, _role_name(role), r.x(), r.y(), r.width(), r.height()))
         children = [iface.child(i) for i in range(iface.childCount())]
@@ -285,15 +287,19 @@ def _tuple(r: QRectF) -> tuple[int, int, int, int]:
     return (round(r.x()), round(r.y()), round(r.width()), round(r.height()))
 
 
-def _background(layers: list[_Layer], upto: int, p: QPointF, base: Rgba) -> Rgba | None:
-    """The opaque colour at ``p`` made by layers[:upto] (None if an image is on top)."""
-    colour = base
+def _backgrounds(layers: list[_Layer], upto: int, p: QPointF, base: Rgba) -> list[Rgba] | None:
+    """The opaque colours possible at ``p`` under layers[:upto]: one when the QML says
+    it all; over a picture, the best and worst case (the picture white, or black) seen
+    through whatever is painted over it; None when the picture itself is on top."""
+    candidates = [base]
+    raw_picture = False
     for layer in layers[:upto]:
         if not layer.rect.contains(p):
             continue
         c = layer.colour_at(p)
         if c is None:
-            colour = Rgba(-1, -1, -1)  # unknown until something opaque covers it
+            candidates = [Rgba(1, 1, 1), Rgba(0, 0, 0)]  # any pixel of the picture
+            raw_picture = True
             continue
         if layer.border is not None and layer.border_width > 0:
             inner = layer.rect.adjusted(
@@ -301,10 +307,19 @@ def _background(layers: list[_Layer], upto: int, p: QPointF, base: Rgba) -> Rgba
             )
             if not inner.contains(p):
                 c = layer.border
-        if colour.r < 0 and c.a < 1:
+        if c.a <= 0:
             continue
-        colour = c.over(colour) if colour.r >= 0 else Rgba(c.r, c.g, c.b)
-    return None if colour.r < 0 else colour
+        candidates = [c.over(below) for below in candidates]
+        if c.a >= 1:
+            candidates = candidates[:1]
+        raw_picture = False
+    return None if raw_picture else candidates
+
+
+def _background(layers: list[_Layer], upto: int, p: QPointF, base: Rgba) -> Rgba | None:
+    """The one opaque colour at ``p`` (None over a picture)."""
+    found = _backgrounds(layers, upto, p, base)
+    return found[0] if found is not None and len(found) == 1 else None
 
 
 def _covered(layers: list[_Layer], after: int, rect: QRectF) -> bool:
@@ -450,13 +465,14 @@ def audit_window(window: QQuickWindow) -> ScreenAudit:
         colour = Rgba.of(item.property("color"), opacity)
         worst, worst_bg = 99.0, ""
         for p in _samples(glyphs):
-            bg = _background(layers, before, p, base)
-            if bg is None:
+            found = _backgrounds(layers, before, p, base)
+            if found is None:
                 worst, worst_bg = 0.0, ""
                 break
-            ratio = contrast(colour.over(bg), bg)
-            if ratio < worst:
-                worst, worst_bg = ratio, bg.hex()
+            for bg in found:
+                ratio = contrast(colour.over(bg), bg)
+                if ratio < worst:
+                    worst, worst_bg = ratio, bg.hex()
         outline = 0.0
         style_kind = _enums(item, ("style",))[0] if item.inherits("QQuickText") else 0
         if style_kind in (1, 2, 3):  # Outline, Raised, Sunken

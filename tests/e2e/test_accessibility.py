@@ -74,7 +74,7 @@ def test_every_screen(tour: Tour, check: str) -> None:
 def test_every_screen_was_audited(tour: Tour) -> None:
     assert set(tour.audits) == set(tour.screens())
     menu = tour.audits["02-menu-zh_CN-large.png"]
-    assert len(menu.controls) >= 8 and len(menu.texts) >= 8  # the audit really sees them
+    assert len(menu.controls) >= 7 and len(menu.texts) >= 8  # the audit really sees them
 
 
 def test_citizen_screens_offer_hear_again_and_call_staff(tour: Tour) -> None:

@@ -14,8 +14,14 @@ Rectangle {
     color: "white"
     border.width: 6
     border.color: state_ === "unreachable" ? root.accent : root.primary
-    // Taps on the banner stay on the banner.
-    MouseArea { anchors.fill: parent }
+    // A tap on the banner closes it, like its button (and never reaches what is below).
+    MouseArea {
+        anchors.fill: parent
+        onClicked: banner.dismissed = true
+        Accessible.role: Accessible.Button
+        Accessible.name: root.plain(qsTr("OK"))
+        Accessible.onPressAction: banner.dismissed = true
+    }
 
     Row {
         id: content
