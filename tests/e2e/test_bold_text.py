@@ -34,7 +34,7 @@ def probe(tmp_path: Path, env: dict[str, str]) -> QImage:
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=60,
+        timeout=300,  # a bound for a loaded machine, not a speed check
         capture_output=True,
     )
     image = QImage(str(out))
