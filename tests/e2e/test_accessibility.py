@@ -9,7 +9,8 @@ import pytest
 
 from tests.e2e.tour_run import Tour
 
-pytestmark = pytest.mark.xdist_group("tour")
+# The tour renders ~100 screens once for the group; a loaded machine needs time.
+pytestmark = [pytest.mark.xdist_group("tour"), pytest.mark.timeout(1800)]
 MIN_TARGET_PX = 96
 MIN_EDGE = 3.0
 LARGE_MODE_MIN_PX = 30

@@ -10,7 +10,8 @@ from kiosk.voice import PromptBook, screen_key
 from tests.e2e.tour_run import Tour
 from ui.viewmodels.shell import SCREEN_FILES
 
-pytestmark = pytest.mark.xdist_group("tour")
+# The tour renders ~100 screens once for the group; a loaded machine needs time.
+pytestmark = [pytest.mark.xdist_group("tour"), pytest.mark.timeout(1800)]
 VARIANTS = ("zh_CN", "en", "zh_CN-large", "en-large")
 # Screens the tour does not reach, and where they are tested instead.
 NOT_TOURED = {
