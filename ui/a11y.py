@@ -82,7 +82,9 @@ def accessible_items(window: QQuickWindow) -> list[AccessibleItem]:
             continue
         role = iface.role()
         if role != QAccessible.Role.NoRole:
-            r = iface.rect().translated(-origin)
+            r = iface.rect()
+            if not r.isEmpty():  # hidden items report an empty rect at 0,0: keep it so
+                r = r.translated(-origin)
             name = iface.text(QAccessible.Text.Name)
             out.append(AccessibleItem(name, _role_name(role), r.x(), r.y(), r.width(), r.height()))
         children = [iface.child(i) for i in range(iface.childCount())]
