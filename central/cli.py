@@ -135,9 +135,8 @@ def _log_config(level: str) -> dict[str, object]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from central.blobstore import open_blob_store
+    from central.service import serve
     from central.settings import SETTINGS_ENV, IdentityMode
     from central.store import open_database
 
@@ -164,7 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
         # certificate sent is verified in the handshake; terminal routes refuse requests
         # without one (central.auth).
         kwargs.update(ssl_ca_certs=args.client_ca, ssl_cert_reqs=ssl.CERT_OPTIONAL)
-    uvicorn.run(
+    serve(  # uvicorn.run, telling systemd READY=1 once it serves (Type=notify)
         "central.app:app_from_environment",
         factory=True,
         workers=args.workers,

@@ -30,6 +30,7 @@ COMMANDS = (
     "kiosk.cli.outbox",
     "kiosk.cli.photo",
     "kiosk.cli.voice",
+    "kiosk.cli.support_bundle",
 )
 
 

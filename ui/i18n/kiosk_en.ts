@@ -217,6 +217,11 @@
         <source>More below ▼</source>
         <translation>More below ▼</translation>
     </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="28" />
+        <source>Not available right now: %1. Please ask at a service counter.</source>
+        <translation>Not available right now: %1. Please ask at a service counter.</translation>
+    </message>
 </context>
 <context>
     <name>PhotoBoothScreen</name>

@@ -217,6 +217,11 @@
         <source>More below ▼</source>
         <translation>下面还有 ▼</translation>
     </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="28" />
+        <source>Not available right now: %1. Please ask at a service counter.</source>
+        <translation>暂停服务：%1。请到人工窗口办理。</translation>
+    </message>
 </context>
 <context>
     <name>PhotoBoothScreen</name>
