@@ -33,6 +33,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central.admission import SubmissionAdmission
+from central.assist import assist_api
 from central.auth import PROXY_SECRET_HEADER, AdminStaff, CounterStaff, Terminal, TerminalGate
 from central.blobstore import open_blob_store
 from central.credentials import Credentials
@@ -232,6 +233,7 @@ def create_app(settings: CentreSettings) -> CentreApp:
     app.include_router(terminal_api())
     app.include_router(staff_api())
     app.include_router(identity_router(IdentityDesk(db, client_ca=settings.client_ca)))
+    app.include_router(assist_api())
 
     @app.exception_handler(RequestValidationError)
     async def _unprocessable(_request: Request, exc: RequestValidationError) -> JSONResponse:

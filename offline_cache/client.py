@@ -25,6 +25,8 @@ from pydantic import BaseModel, ValidationError
 from offline_cache.wire import (
     API_PREFIX,
     IDEMPOTENCY_HEADER,
+    AssistIn,
+    AssistOut,
     BatchIn,
     BatchOut,
     HeartbeatIn,
@@ -162,15 +164,17 @@ class CentralClient:
     def _post(
         self,
         path: str,
-        body: BaseModel,
+        body: BaseModel | None,
         model: type[BaseModel],
         headers: dict[str, str],
         timeout: tuple[float, float] | None = None,
+        method: str = "POST",
     ) -> Any:
         try:
-            resp = self.session.post(
+            resp = self.session.request(
+                method,
                 self.base + path,
-                data=body.model_dump_json(),
+                data=body.model_dump_json() if body is not None else None,
                 headers={"Content-Type": "application/json", **headers},
                 timeout=timeout or (self.settings.connect_timeout_s, self.settings.read_timeout_s),
                 allow_redirects=False,
@@ -236,6 +240,19 @@ class CentralClient:
         out: TicketOut = self._post(
             f"/halls/{quote(hall_id, safe='')}/tickets", req, TicketOut, {}, timeout
         )
+        return out
+
+    def call_staff(self, hall_id: str, call: AssistIn) -> AssistOut:
+        """A citizen's "call staff" (central/assist.py); the call as the centre holds it."""
+        out: AssistOut = self._post(f"/halls/{quote(hall_id, safe='')}/assist", call, AssistOut, {})
+        return out
+
+    def staff_call(self, hall_id: str, call_id: int) -> AssistOut:
+        """The call as it stands now (``coming`` once staff answered)."""
+        out: AssistOut = self._post(
+            f"/halls/{quote(hall_id, safe='')}/assist/{call_id}", None, AssistOut, {},
+            method="GET",
+        )  # fmt: skip
         return out
 
 

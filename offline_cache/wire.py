@@ -265,3 +265,31 @@ def number_hash(document_type: str, number: str) -> str:
     """
     text = f"hall-kiosk/id-number/v1\0{document_type}\0{number.strip().upper()}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+class AssistStatus(StrEnum):
+    """A citizen's call for staff, as the counter side moves it along."""
+
+    OPEN = "open"  # the centre has it; nobody has answered yet
+    COMING = "coming"  # a member of staff answered: someone is on the way
+    DONE = "done"  # staff were there (or the call was closed)
+
+
+class AssistIn(_Wire):
+    """ "Call staff" from a terminal. No personal data: where, and on which screen."""
+
+    terminal_id: str = Field(pattern=TERMINAL_PATTERN)
+    screen: str = Field("", max_length=64, pattern=r"^[a-z0-9_-]*$")
+    language: str = Field("zh_CN", pattern=r"^(zh_CN|en)$")
+
+
+class AssistOut(_Wire):
+    id: int
+    hall_id: str
+    terminal_id: str
+    screen: str
+    language: str
+    status: AssistStatus
+    created_at: float
+    updated_at: float
+    answered_by: str = ""

@@ -15,13 +15,14 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
 from devices.base import DeviceKind
+from kiosk.assist import StaffCall
 from kiosk.config import KioskConfig
 from kiosk.config.schema import DisplayConfig
 from kiosk.flows.kiosk import KioskController
 from kiosk.journeys import available_journeys
 from kiosk.service import ServiceNotifier
 from kiosk.terminal import Terminal, build_terminal
-from kiosk.voice import VoicePrompts
+from kiosk.voice import VoicePrompts, Volume
 from ui.frames import FrameImageProvider
 from ui.qr import QrImageProvider
 from ui.resources import QML_DIR, Translations, install_font
@@ -184,8 +185,13 @@ class KioskUi:
             "photoChoose": PhotoChooseViewModel(c, clock),
             **identity_models(c, clock),
         }
-        voice_on = terminal.config.ui.voice and not terminal.unavailable(DeviceKind.VOICE)
-        self.prompts = VoicePrompts(c, terminal.voice, voice_on)
+        ui_cfg = terminal.config.ui
+        voice_on = ui_cfg.voice and not terminal.unavailable(DeviceKind.VOICE)
+        self.prompts = VoicePrompts(c, terminal.voice, voice_on, volume=Volume(ui_cfg.voice_volume))
+        self.staff = StaffCall.from_config(terminal.config)
+        self.shell.attach(self.prompts, self.staff)
+        c.idle_hold = self.staff.holds_session
+        c.on_change(self._session_maybe_ended)
         self.translations = Translations()
         self.translations.use(c.language)
         self.engine = QQmlApplicationEngine()
@@ -245,12 +251,18 @@ class KioskUi:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
         self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
+        if self.staff.tick(self.shell.now()):
+            self.shell.staffCallChanged()
         cue = self.booth.voice_cue()  # the booth's live instruction, or its 3-2-1
         if cue is not None:
             self.prompts.instruction(*cue)
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()
+
+    def _session_maybe_ended(self) -> None:
+        if self.controller.session is None and self.staff.state.value != "none":
+            self.staff.reset()  # the next citizen does not see the last one's call
 
     def _language_maybe_changed(self) -> None:
         if self.translations.language != self.controller.language:
@@ -267,6 +279,7 @@ class KioskUi:
         """Stop the clock and the journeys' I/O, then release every device."""
         self._closed = True
         self.timer.stop()
+        self.staff.close()
         self.watchdog.stop()
         self.controller.close()
         self.terminal.close()

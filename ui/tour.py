@@ -6,6 +6,7 @@ by hand so countdowns show fixed values.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,7 +33,11 @@ from kiosk.photo.context import Image, PhotoContext
 from kiosk.photo.specs import PhotoSpec
 from kiosk.technician.pin import hash_pin
 from kiosk.terminal import build_terminal
+from ui.a11y import accessible_items
 from ui.app import KioskUi
+
+# Called after each screenshot with the PNG's name (tests audit the live scene).
+Inspect = Callable[[str, KioskUi], None]
 
 if TYPE_CHECKING:
     from kiosk.photo.live import Guidance
@@ -228,6 +233,11 @@ def _photo_result_and_saved(
         c.touch(clock())
         return True
 
+    settle(
+        ui, lambda: later() and j.state in (PhotoState.PROCESSING, *_AFTER_CAPTURE), timeout_s=60
+    )
+    if j.state is PhotoState.PROCESSING:
+        shot("24-photo-processing")
     settle(ui, lambda: later() and j.state in _AFTER_CAPTURE, timeout_s=60)
     shot("19-photo-result")
     j.accept(clock())
@@ -284,6 +294,8 @@ def _form_tour(
             printer.paper_out()
         journey.print(clock())
         c.acted(clock())
+        if not paper_out:
+            shot("23-form-printing")  # the simulated printer takes a moment
         settle(ui, lambda j=journey: j.receipt != "", timeout_s=15)  # type: ignore[misc]
         shot("16-form-not-printed" if paper_out else "15-form-done")
         if isinstance(printer, SimFormPrinter):
@@ -296,6 +308,7 @@ def _identity_tour(
     c: KioskController,
     clock: ManualClock,
     language: str,
+    large: bool,
     shot: Callable[[str], None],
 ) -> None:
     """The identity check (issue 10): consent, the card, every action performed by the
@@ -313,27 +326,60 @@ def _identity_tour(
         return
     if "identity" not in c.entries:
         return
+    services = identity_services(ui.terminal)
+    # One try is spent on purpose to show the retry screen: allow more than a citizen gets.
     services = replace(
-        identity_services(ui.terminal), draw=lambda _n: ChallengeSet(tuple(Action), new_nonce())
+        services,
+        draw=lambda _n: ChallengeSet(tuple(Action), new_nonce()),
+        settings=services.settings.model_copy(update={"max_tries": 5}),
     )
     c.entries["identity"] = identity_entry(services)
     performer = Performer(puppet_from(camera.render(0)), seconds=1.5)
     camera.play(performer)
     try:
         c.set_language(language, clock())
+        c.set_large_text(large, clock())
         c.start(clock())
         c.open_journey("identity", clock())
         j = c.journey_as(IdentityJourney)
         assert j is not None
-        shot("23-identity-consent")
+        shot("27-identity-consent")
+        # Declining: the counter route, explained.
+        j.decline(clock())
+        c.acted(clock())
+        shot("27-identity-declined")
+        c.finish(clock())
+        c.set_language(language, clock())
+        c.set_large_text(large, clock())
+        c.start(clock())
+        c.open_journey("identity", clock())
+        j = c.journey_as(IdentityJourney)
+        assert j is not None
         j.agree(clock())
         c.acted(clock())
         reader.remove()
-        shot("24-identity-document")
+        # A passport: its MRZ typed in, then back to the ID card.
+        j.passport(clock())
+        c.acted(clock())
+        shot("28-identity-mrz")
+        j.back(clock())
+        c.acted(clock())
+        shot("28-identity-document")
         card = sample_card()
         card.photo, card.photo_format = _chip_jpeg(camera.render(0)), "jpeg"
         reader.insert(card)
         settle(ui, lambda: clock.advance(0.5) or j.state is not IdState.DOCUMENT)  # type: ignore[func-returns-value]
+        if j.state is IdState.LOOK:
+            shot("28-identity-look")
+        # The camera drops out and comes back; then one action left undone (a retry).
+        camera.lose()
+        settle(ui, lambda: clock.advance(0.1) or j.state is IdState.CAMERA_LOST)  # type: ignore[func-returns-value]
+        shot("28-identity-camera-lost")
+        camera.restore()
+        settle(ui, lambda: clock.advance(0.1) or j.state is IdState.ACTING, timeout_s=30)  # type: ignore[func-returns-value]
+        clock.advance(21.0)  # the action's window ends: the try failed
+        settle(ui, lambda: j.state is IdState.RETRY, timeout_s=10)
+        shot("28-identity-retry")
         shown: set[str] = set()
         deadline = time.monotonic() + 240
         while j.state in (IdState.LOOK, IdState.ACTING, IdState.RETRY):
@@ -346,12 +392,12 @@ def _identity_tour(
             action = j.current_action
             if j.state is IdState.ACTING and action is not None and j.screen not in shown:
                 shown.add(j.screen)
-                shot(f"25-identity-{j.step_number}-{action.value}")
+                shot(f"29-identity-{action.value.replace('_', '-')}")  # the screen id
                 performer.perform(action)
             if time.monotonic() > deadline:
                 break
         settle(ui, lambda: j.state is IdState.RESULT, timeout_s=60)
-        shot("26-identity-result")
+        shot("30-identity-result")
         c.finish(clock())
     finally:
         camera.play(None)
@@ -367,13 +413,17 @@ def _chip_jpeg(frame: np.ndarray) -> bytes:
     return buf.tobytes() if ok else b""
 
 
-def render_tour(config: KioskConfig, out: Path) -> list[Path]:
+def render_tour(config: KioskConfig, out: Path, inspect: Inspect | None = None) -> list[Path]:
+    """Every screen as ``out/NN-screen-LANG[-large].png``, and ``out/accessibility.json``:
+    for each PNG, the accessibility tree's items with a role, in screen pixels."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    tree: dict[str, list[dict[str, object]]] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as tmp:
         clock = ManualClock()
         ui = KioskUi(build_terminal(simulated(config, Path(tmp))), clock=clock)
         ui.window.resize(1920, 1080)
+        ui.window.setPosition(0, 0)  # window pixels are screen pixels
         ui.window.show()
         c = ui.controller
         printer = ui.terminal.ticket_printer
@@ -388,6 +438,9 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                         path = out / f"{name}-{suffix}.png"
                         ui.grab(path)
                         written.append(path)
+                        tree[path.name] = [i.as_dict() for i in accessible_items(ui.window)]
+                        if inspect is not None:
+                            inspect(path.name, ui)
 
                     c.set_language(language, clock())
                     c.set_large_text(large, clock())
@@ -422,18 +475,29 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.set_language(language, clock())
                     c.set_large_text(large, clock())
                     c.open_journey("diagnostics", clock())
-                    shot("08-technician-pin")
+                    shot("08-tech-pin")
                     diag = c.journey_as(DiagnosticsJourney)
                     assert diag is not None
                     diag.enter_pin(TOUR_PIN, clock())
                     diag.run_test(DeviceKind.TICKET_PRINTER)
                     settle(ui, lambda d=diag: not d.idle_exempt)  # type: ignore[misc]
-                    shot("09-technician-panel")
+                    shot("09-tech-panel")
+                    c.cancel(clock())
+                    # Call staff with no centre set: the honest answer (issue 15 item 9).
+                    c.set_language(language, clock())
+                    c.set_large_text(large, clock())
+                    c.start(clock())
+                    ui.shell.callStaff()
+                    ui.tick()
+                    shot("25-staff-unreachable")
+                    ui.staff.reset()
                     c.cancel(clock())
                     _form_tour(ui, c, clock, language, large, shot)
                     _photo_tour(ui, c, clock, language, large, shot)
-                    if not large:
-                        _identity_tour(ui, c, clock, language, shot)
+                    _identity_tour(ui, c, clock, language, large, shot)
         finally:
             ui.close()
+    (out / "accessibility.json").write_text(
+        json.dumps(tree, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return written

@@ -29,6 +29,7 @@ COMMANDS = (
     "kiosk.cli.mrz",
     "kiosk.cli.outbox",
     "kiosk.cli.photo",
+    "kiosk.cli.voice",
     "kiosk.cli.support_bundle",
     "kiosk.cli.identity",
 )

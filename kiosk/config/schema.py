@@ -45,6 +45,7 @@ class UiConfig(_Strict):
     language: Literal["zh_CN", "en"]
     large_text: bool
     voice: bool
+    voice_volume: Literal["low", "medium", "high"] = "medium"  # a citizen may change it
     idle_timeout_s: int = Field(ge=10, le=600)
     idle_warning_s: int = Field(ge=3, le=120)
     done_timeout_s: int = Field(ge=3, le=300)

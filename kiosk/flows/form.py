@@ -161,7 +161,8 @@ class FormJourney:
         return self.state in (FormState.PRINTING, FormState.DONE, FormState.NOT_PRINTED)
 
     def prompt_values(self) -> dict[str, str]:
-        return {}
+        # "T01-20261127-7KQ3MX" is read as its last part (the voice spells it out).
+        return {"receipt": self.receipt.rsplit("-", 1)[-1]} if self.receipt else {}
 
     def forms(self) -> list[FormDefinition]:
         return list(self._services.catalog)

@@ -69,6 +69,8 @@ class KioskController:
         self.large_text = config.ui.large_text
         self._last_touch = now
         self._listeners: list[Callable[[], None]] = []
+        # True while something the citizen waits for holds the session open (staff called).
+        self.idle_hold: Callable[[float], bool] = lambda _now: False
 
     # -- what the UI reads -------------------------------------------------
     @property
@@ -82,6 +84,8 @@ class KioskController:
     def idle_countdown(self, now: float) -> float | None:
         """Seconds left in the "still there?" countdown, or None while not shown."""
         if self.session is None or (self.journey is not None and self.journey.idle_exempt):
+            return None
+        if self.idle_hold(now):
             return None
         idle = now - self._last_touch
         ui = self.config.ui

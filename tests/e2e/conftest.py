@@ -30,3 +30,12 @@ def kiosk_ui(qapp: object, config: KioskConfig) -> Iterator[object]:
     ui.window.show()
     yield ui
     ui.close()
+
+
+@pytest.fixture(scope="session")
+def tour(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """``kiosk tour`` once per test process, with every screen's scene audited as shot
+    (tests that use it share an xdist group, so it runs once)."""
+    from tests.e2e.tour_run import run_tour
+
+    return run_tour(tmp_path_factory.mktemp("tour"))

@@ -10,6 +10,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
 
+from ui.linebreak import plain
+
 
 def find_item(window: QQuickWindow, name: str) -> QQuickItem | None:
     """Depth-first through the visual tree (Repeater delegates included)."""
@@ -45,4 +47,4 @@ def tap(window: QQuickWindow, name: str, timeout_s: float = 5.0) -> None:
 
 def text_of(window: QQuickWindow, name: str) -> str:
     item = find_item(window, name)
-    return "" if item is None else str(item.property("text"))
+    return "" if item is None else plain(str(item.property("text")))

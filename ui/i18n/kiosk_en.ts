@@ -22,6 +22,26 @@
         <source>Large text</source>
         <translation>Large text</translation>
     </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Hear again</source>
+        <translation>Hear again</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Volume: low</source>
+        <translation>Volume: low</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Volume: medium</source>
+        <translation>Volume: medium</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Volume: high</source>
+        <translation>Volume: high</translation>
+    </message>
 </context>
 <context>
     <name>FormCardScreen</name>
@@ -115,6 +135,11 @@
         <source>Done (%1)</source>
         <translation>Done (%1)</translation>
     </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="1" />
+        <source>Please note your receipt number. Tap Call staff below and a member of staff will write it down for you.</source>
+        <translation>Please note your receipt number. Tap Call staff below and a member of staff will write it down for you.</translation>
+    </message>
 </context>
 <context>
     <name>FormReviewScreen</name>
@@ -141,6 +166,26 @@
         <source>Exit</source>
         <translation>Exit</translation>
     </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Hear again</source>
+        <translation>Hear again</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Volume: low</source>
+        <translation>Volume: low</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Volume: medium</source>
+        <translation>Volume: medium</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Volume: high</source>
+        <translation>Volume: high</translation>
+    </message>
 </context>
 <context>
     <name>IdleOverlay</name>
@@ -166,6 +211,11 @@
         <location filename="../qml/MenuScreen.qml" line="13" />
         <source>What would you like to do?</source>
         <translation>What would you like to do?</translation>
+    </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="1" />
+        <source>More below ▼</source>
+        <translation>More below ▼</translation>
     </message>
     <message>
         <location filename="../qml/MenuScreen.qml" line="28" />
@@ -295,6 +345,11 @@
         <source>Test</source>
         <translation>Test</translation>
     </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="1" />
+        <source>More below ▼</source>
+        <translation>More below ▼</translation>
+    </message>
 </context>
 <context>
     <name>TechPinScreen</name>
@@ -356,6 +411,16 @@
         <location filename="../qml/TicketResultScreen.qml" line="83" />
         <source>Done (%1)</source>
         <translation>Done (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="1" />
+        <source>Please note your number. Tap Call staff below and a member of staff will write it down for you.</source>
+        <translation>Please note your number. Tap Call staff below and a member of staff will write it down for you.</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="1" />
+        <source>Staff can scan this code to check your number</source>
+        <translation>Staff can scan this code to check your number</translation>
     </message>
 </context>
 <context>
@@ -482,6 +547,57 @@
         <location filename="../qml/IdentityResultScreen.qml" line="70" />
         <source>Done (%1)</source>
         <translation>Done (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>CallStaffButton</name>
+    <message>
+        <location filename="../qml/CallStaffButton.qml" line="1" />
+        <source>Call staff</source>
+        <translation>Call staff</translation>
+    </message>
+    <message>
+        <location filename="../qml/CallStaffButton.qml" line="1" />
+        <source>Staff called</source>
+        <translation>Staff called</translation>
+    </message>
+    <message>
+        <location filename="../qml/CallStaffButton.qml" line="1" />
+        <source>Staff coming</source>
+        <translation>Staff coming</translation>
+    </message>
+</context>
+<context>
+    <name>StaffCallBanner</name>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>Calling a member of staff…</source>
+        <translation>Calling a member of staff…</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>The staff have been told. Please wait here.</source>
+        <translation>The staff have been told. Please wait here.</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>A member of staff is on the way. Please wait here.</source>
+        <translation>A member of staff is on the way. Please wait here.</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>We could not reach the staff. Please ask at the help desk.</source>
+        <translation>We could not reach the staff. Please ask at the help desk.</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>Your information stays on this screen while you wait.</source>
+        <translation>Your information stays on this screen while you wait.</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>

@@ -22,6 +22,26 @@
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Hear again</source>
+        <translation>再听一遍</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Volume: low</source>
+        <translation>音量：小</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Volume: medium</source>
+        <translation>音量：中</translation>
+    </message>
+    <message>
+        <location filename="../qml/AttractScreen.qml" line="1" />
+        <source>Volume: high</source>
+        <translation>音量：大</translation>
+    </message>
 </context>
 <context>
     <name>FormCardScreen</name>
@@ -115,6 +135,11 @@
         <source>Done (%1)</source>
         <translation>完成（%1）</translation>
     </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="1" />
+        <source>Please note your receipt number. Tap Call staff below and a member of staff will write it down for you.</source>
+        <translation>请记下回执号。点下方的“呼叫工作人员”，工作人员会帮您记下。</translation>
+    </message>
 </context>
 <context>
     <name>FormReviewScreen</name>
@@ -141,6 +166,26 @@
         <source>Exit</source>
         <translation>退出</translation>
     </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Hear again</source>
+        <translation>再听一遍</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Volume: low</source>
+        <translation>音量：小</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Volume: medium</source>
+        <translation>音量：中</translation>
+    </message>
+    <message>
+        <location filename="../qml/Header.qml" line="1" />
+        <source>Volume: high</source>
+        <translation>音量：大</translation>
+    </message>
 </context>
 <context>
     <name>IdleOverlay</name>
@@ -166,6 +211,11 @@
         <location filename="../qml/MenuScreen.qml" line="13" />
         <source>What would you like to do?</source>
         <translation>请选择您要办理的事项</translation>
+    </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="1" />
+        <source>More below ▼</source>
+        <translation>下面还有 ▼</translation>
     </message>
     <message>
         <location filename="../qml/MenuScreen.qml" line="28" />
@@ -294,6 +344,11 @@
         <source>Test</source>
         <translation>测试</translation>
     </message>
+    <message>
+        <location filename="../qml/TechPanelScreen.qml" line="1" />
+        <source>More below ▼</source>
+        <translation>下面还有 ▼</translation>
+    </message>
 </context>
 <context>
     <name>TechPinScreen</name>
@@ -354,6 +409,16 @@
         <location filename="../qml/TicketResultScreen.qml" line="83" />
         <source>Done (%1)</source>
         <translation>完成（%1）</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="1" />
+        <source>Please note your number. Tap Call staff below and a member of staff will write it down for you.</source>
+        <translation>请记下您的号码。点下方的“呼叫工作人员”，工作人员会帮您记下。</translation>
+    </message>
+    <message>
+        <location filename="../qml/TicketResultScreen.qml" line="1" />
+        <source>Staff can scan this code to check your number</source>
+        <translation>工作人员可扫此码核对您的号码</translation>
     </message>
 </context>
 <context>
@@ -480,6 +545,57 @@
         <location filename="../qml/IdentityResultScreen.qml" line="70" />
         <source>Done (%1)</source>
         <translation>完成（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>CallStaffButton</name>
+    <message>
+        <location filename="../qml/CallStaffButton.qml" line="1" />
+        <source>Call staff</source>
+        <translation>呼叫工作人员</translation>
+    </message>
+    <message>
+        <location filename="../qml/CallStaffButton.qml" line="1" />
+        <source>Staff called</source>
+        <translation>已呼叫工作人员</translation>
+    </message>
+    <message>
+        <location filename="../qml/CallStaffButton.qml" line="1" />
+        <source>Staff coming</source>
+        <translation>工作人员马上到</translation>
+    </message>
+</context>
+<context>
+    <name>StaffCallBanner</name>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>Calling a member of staff…</source>
+        <translation>正在呼叫工作人员…</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>The staff have been told. Please wait here.</source>
+        <translation>已通知工作人员，请在此稍候。</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>A member of staff is on the way. Please wait here.</source>
+        <translation>工作人员正在赶来，请在此稍候。</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>We could not reach the staff. Please ask at the help desk.</source>
+        <translation>暂时无法通知工作人员，请到服务台求助。</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>Your information stays on this screen while you wait.</source>
+        <translation>等候期间，您填写的内容会保留在屏幕上。</translation>
+    </message>
+    <message>
+        <location filename="../qml/StaffCallBanner.qml" line="1" />
+        <source>OK</source>
+        <translation>知道了</translation>
     </message>
 </context>
 <context>

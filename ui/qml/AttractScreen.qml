@@ -12,7 +12,14 @@ Item {
             GradientStop { position: 1.0; color: "#06305c" }
         }
     }
-    MouseArea { anchors.fill: parent; onClicked: attract.start() }
+    // Anywhere on the screen starts, like the big button (named for assistive technology).
+    MouseArea {
+        anchors.fill: parent
+        onClicked: attract.start()
+        Accessible.role: Accessible.Button
+        Accessible.name: root.plain(qsTr("Tap to start"))
+        Accessible.onPressAction: attract.start()
+    }
 
     Column {
         anchors.centerIn: parent
@@ -28,10 +35,16 @@ Item {
             font.bold: true
             // Technicians hold the hall name for three seconds to reach diagnostics.
             MouseArea {
-                anchors.fill: parent
+                // At least a finger's height, however small the name's text.
+                anchors.centerIn: parent
+                width: parent.width
+                height: Math.max(parent.height, 120)
                 pressAndHoldInterval: 3000
                 onPressAndHold: attract.technician()
                 onClicked: attract.start()
+                Accessible.role: Accessible.Button
+                Accessible.name: root.plain(qsTr("Tap to start"))
+                Accessible.onPressAction: attract.start()
             }
         }
         Text {
@@ -68,7 +81,43 @@ Item {
                 }
             }
             MouseArea { anchors.fill: parent; onClicked: attract.start() }
+            Accessible.role: Accessible.Button
+            Accessible.name: root.plain(qsTr("Tap to start"))
+            Accessible.onPressAction: attract.start()
         }
+    }
+
+    // The same help as in every screen's header: hear again, volume, call staff.
+    Row {
+        anchors.top: parent.top
+        anchors.topMargin: 24
+        anchors.right: parent.right
+        anchors.rightMargin: 24
+        spacing: 16
+        KButton {
+            objectName: "hearAgainButton"
+            visible: shell.voiceOn
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: qsTr("Hear again")
+            onTapped: shell.hearAgain()
+        }
+        KButton {
+            objectName: "volumeButton"
+            visible: shell.voiceOn
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: shell.volume === "low" ? qsTr("Volume: low")
+                : (shell.volume === "high" ? qsTr("Volume: high") : qsTr("Volume: medium"))
+            onTapped: shell.louder()
+        }
+        CallStaffButton {}
     }
 
     Row {

@@ -24,10 +24,13 @@ Item {
             model: formChoose.forms
             delegate: Rectangle {
                 objectName: "form_" + modelData.id
+                Accessible.role: Accessible.Button
+                Accessible.name: root.plain(modelData.title + "，" + modelData.other)
+                Accessible.onPressAction: formChoose.choose(modelData.id)
                 width: 1400; height: 180 * Math.min(root.s, 1.2)
                 radius: 24
                 color: tap.pressed ? "#dbe6f3" : "white"
-                border.color: "#c5cfdb"; border.width: 3
+                border.color: root.edge; border.width: 3
                 Column {
                     anchors.left: parent.left; anchors.leftMargin: 48
                     anchors.right: parent.right; anchors.rightMargin: 48

@@ -1,6 +1,7 @@
 import QtQuick
 
-// The band at the top of every screen after the start: hall name, back, finish.
+// The band at the top of every screen after the start: back, hear again, hall name,
+// volume, call staff, exit. The same places on every screen, so a finger learns them.
 Rectangle {
     id: header
     property bool showBack: false
@@ -8,35 +9,78 @@ Rectangle {
     height: 128
     color: root.primary
 
-    KButton {
-        objectName: "backButton"
-        visible: header.showBack
+    Row {
+        id: left
         anchors.left: parent.left
         anchors.leftMargin: 24
         anchors.verticalCenter: parent.verticalCenter
-        implicitHeight: 96
-        fill: "#ffffff"
-        textColor: root.primary
-        fontSize: 34
-        text: qsTr("‹ Back")
-        onTapped: header.back()
+        spacing: 16
+        KButton {
+            objectName: "backButton"
+            visible: header.showBack
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: qsTr("‹ Back")
+            onTapped: header.back()
+        }
+        KButton {
+            objectName: "hearAgainButton"
+            visible: shell.voiceOn
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: qsTr("Hear again")
+            onTapped: shell.hearAgain()
+        }
     }
     Text {
-        anchors.centerIn: parent
+        anchors.left: left.right
+        anchors.leftMargin: 24
+        anchors.right: right.left
+        anchors.rightMargin: 24
+        anchors.verticalCenter: parent.verticalCenter
+        horizontalAlignment: Text.AlignHCenter
         text: shell.hallName
         color: "white"
         font.pixelSize: 44 * root.s
         font.bold: true
+        fontSizeMode: Text.HorizontalFit
+        minimumPixelSize: 30
+        elide: Text.ElideRight
     }
-    KButton {
-        objectName: "exitButton"
+    Row {
+        id: right
         anchors.right: parent.right
         anchors.rightMargin: 24
         anchors.verticalCenter: parent.verticalCenter
-        implicitHeight: 96
-        fill: root.accent
-        fontSize: 34
-        text: qsTr("Exit")
-        onTapped: shell.cancel()
+        spacing: 16
+        KButton {
+            objectName: "volumeButton"
+            visible: shell.voiceOn
+            implicitHeight: 96
+            minWidth: 200
+            fill: "#ffffff"
+            textColor: root.primary
+            fontSize: 34
+            text: shell.volume === "low" ? qsTr("Volume: low")
+                : (shell.volume === "high" ? qsTr("Volume: high") : qsTr("Volume: medium"))
+            onTapped: shell.louder()
+        }
+        CallStaffButton {}
+        KButton {
+            objectName: "exitButton"
+            implicitHeight: 96
+            minWidth: 200
+            fill: root.accent
+            edge: "white"
+            fontSize: 34
+            text: qsTr("Exit")
+            onTapped: shell.cancel()
+        }
     }
 }

@@ -7,6 +7,15 @@ Rectangle {
     objectName: "idleOverlay"
     color: "#cc0b1a2b"
 
+    // A touch anywhere counts as "still here"; nothing under the dimming is hit by mistake.
+    MouseArea {
+        anchors.fill: parent
+        onClicked: shell.stillHere()
+        Accessible.role: Accessible.Button
+        Accessible.name: root.plain(qsTr("I'm still here"))
+        Accessible.onPressAction: shell.stillHere()
+    }
+
     Rectangle {
         anchors.centerIn: parent
         width: Math.min(parent.width * 0.7, 1100)

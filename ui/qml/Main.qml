@@ -17,12 +17,27 @@ Window {
     readonly property color accent: "#c8102e"
     readonly property color ink: "#1b2430"
     readonly property color muted: "#5a6878"
+    // Edges of white controls and cards: 4.5:1 on white, 4:1 on the page (WCAG 1.4.11).
+    readonly property color edge: "#6b7888"
+    // Status colours dark enough for text on white and on the page (>= 4.5:1).
+    readonly property color ok: "#1a7a43"
+    readonly property color warn: "#8a6100"
+
+    // Text without the word joiners that keep Chinese phrases on one line (ui/linebreak.py):
+    // what assistive technology should read.
+    function plain(text) { return String(text).replace(/\u2060/g, "") }
 
     Loader {
         id: screenLoader
         objectName: "screenLoader"
         anchors.fill: parent
         source: shell.screenFile
+    }
+
+    StaffCallBanner {
+        anchors.top: parent.top
+        anchors.topMargin: 148
+        anchors.horizontalCenter: parent.horizontalCenter
     }
 
     IdleOverlay {

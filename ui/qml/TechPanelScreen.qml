@@ -21,15 +21,27 @@ Item {
             anchors.verticalCenter: parent.verticalCenter
             implicitHeight: 96
             fill: root.accent
+            edge: "white"
             fontSize: 34
             text: qsTr("Exit")
             onTapped: shell.cancel()
         }
     }
-    Column {
+    Flickable {
+        id: list
+        objectName: "techRows"
         anchors.top: bar.bottom; anchors.topMargin: 24
+        anchors.bottom: parent.bottom; anchors.bottomMargin: 24
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 96
+        clip: true
+        contentWidth: width
+        contentHeight: rowsColumn.height
+        interactive: contentHeight > height + 1
+        boundsBehavior: Flickable.StopAtBounds
+    Column {
+        id: rowsColumn
+        width: list.width
         spacing: 16
         Repeater {
             model: techPanel.rows
@@ -39,13 +51,13 @@ Item {
                 radius: 16
                 color: "white"
                 border.width: 3
-                border.color: modelData.state === "ok" ? "#c5cfdb" : (modelData.state === "degraded" ? "#e0a100" : root.accent)
+                border.color: modelData.state === "ok" ? root.edge : (modelData.state === "degraded" ? root.warn : root.accent)
                 Rectangle {
                     id: lamp
                     anchors.left: parent.left; anchors.leftMargin: 28
                     anchors.verticalCenter: parent.verticalCenter
                     width: 44; height: 44; radius: 22
-                    color: modelData.state === "ok" ? "#1f8a4c" : (modelData.state === "degraded" ? "#e0a100" : root.accent)
+                    color: modelData.state === "ok" ? root.ok : (modelData.state === "degraded" ? root.warn : root.accent)
                 }
                 Column {
                     anchors.left: lamp.right; anchors.leftMargin: 28
@@ -54,7 +66,7 @@ Item {
                     spacing: 6
                     Text {
                         width: parent.width; elide: Text.ElideRight
-                        text: modelData.name + "   " + modelData.state + (modelData.reason ? " — " + modelData.reason : "")
+                        text: modelData.name + "   " + modelData.stateText + (modelData.reason ? " — " + modelData.reason : "")
                         color: root.ink; font.pixelSize: 36 * root.s; font.bold: true
                     }
                     Text { width: parent.width; elide: Text.ElideRight; text: modelData.uri + "   " + modelData.counters; color: root.muted; font.pixelSize: 26 * root.s }
@@ -62,7 +74,7 @@ Item {
                         objectName: "testResult_" + modelData.kind
                         width: parent.width; elide: Text.ElideRight
                         text: modelData.test
-                        color: modelData.testOk ? "#1f8a4c" : root.accent
+                        color: modelData.testOk ? root.ok : root.accent
                         font.pixelSize: 26 * root.s
                     }
                 }
@@ -78,5 +90,17 @@ Item {
                 }
             }
         }
+    }
+    }
+    // More rows below: say so where the list is cut.
+    Rectangle {
+        objectName: "scrollCueTech"
+        visible: list.interactive && !list.atYEnd
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 8
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: more.implicitWidth + 64; height: 56; radius: 28
+        color: root.primary
+        Text { id: more; anchors.centerIn: parent; text: qsTr("More below ▼"); color: "white"; font.pixelSize: 32 * root.s; font.bold: true }
     }
 }

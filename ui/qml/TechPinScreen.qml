@@ -30,7 +30,8 @@ Item {
                     objectName: "pinKey_" + modelData
                     width: 200
                     implicitHeight: 120
-                    fill: modelData === "ok" ? "#1f8a4c" : (modelData === "del" ? "#5a6878" : "#0b4a8b")
+                    fill: modelData === "ok" ? root.ok : (modelData === "del" ? "#5a6878" : "#0b4a8b")
+                    edge: "#cfd8e3"  // light edge: the keys stand out on the dark page
                     fontSize: 52
                     text: modelData === "del" ? "⌫" : (modelData === "ok" ? qsTr("OK") : modelData)
                     onTapped: modelData === "ok" ? techPin.submit() : techPin.press(modelData)
@@ -42,6 +43,7 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             width: 640
             fill: root.accent
+            edge: "white"
             text: qsTr("Exit")
             onTapped: shell.cancel()
         }

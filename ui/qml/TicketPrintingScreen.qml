@@ -4,6 +4,7 @@ import QtQuick
 Item {
     objectName: "ticketPrintingScreen"
     Rectangle { anchors.fill: parent; color: "#eef2f7" }
+    Header { id: header; anchors.top: parent.top; anchors.left: parent.left; anchors.right: parent.right }
     Column {
         anchors.centerIn: parent
         spacing: 48
@@ -12,7 +13,7 @@ Item {
             width: 160; height: 160
             Rectangle {
                 anchors.fill: parent; radius: 80
-                color: "transparent"; border.width: 16; border.color: "#c5cfdb"
+                color: "transparent"; border.width: 16; border.color: "#c5cfdb" // decoration: the dot moves
             }
             Rectangle {
                 width: 32; height: 32; radius: 16; color: root.primary

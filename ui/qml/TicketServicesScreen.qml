@@ -29,11 +29,14 @@ Item {
             model: ticketServices.services
             delegate: Rectangle {
                 objectName: "service_" + modelData.code
+                Accessible.role: Accessible.Button
+                Accessible.name: root.plain(modelData.name)
+                Accessible.onPressAction: ticketServices.choose(modelData.code)
                 width: 800
                 height: 220 * Math.min(root.s, 1.2)
                 radius: 24
                 color: tap.pressed ? "#dbe6f3" : "white"
-                border.color: "#c5cfdb"
+                border.color: root.edge
                 border.width: 3
                 Rectangle {
                     id: prefix
@@ -48,8 +51,8 @@ Item {
                     anchors.right: parent.right; anchors.rightMargin: 24
                     anchors.verticalCenter: parent.verticalCenter
                     spacing: 8
-                    Text { width: parent.width; wrapMode: Text.WordWrap; text: modelData.name; color: root.ink; font.pixelSize: 52 * root.s; font.bold: true }
-                    Text { width: parent.width; wrapMode: Text.WordWrap; text: modelData.other; color: root.muted; font.pixelSize: 28 * root.s }
+                    Text { width: parent.width; wrapMode: Text.Wrap; text: modelData.name; color: root.ink; font.pixelSize: 52 * root.s; font.bold: true }
+                    // One language per screen: the other language's name is not shown.
                 }
                 MouseArea { id: tap; anchors.fill: parent; onClicked: ticketServices.choose(modelData.code) }
             }

@@ -9,12 +9,12 @@ Qt would pick Noto's Japanese variants.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 
-WQY_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-FAMILY = "WenQuanYi Micro Hei"
+from ui.resources import FONT_FILE, register_fonts
+
+WQY_PATH = FONT_FILE  # the bundled copy, registered with its bold face (ui.resources)
 
 _app: QGuiApplication | None = None
 _family: str | None = None
@@ -39,8 +39,7 @@ def pdf_family() -> str:
     if _family is None:
         ensure_gui()
         if not WQY_PATH.exists():
-            raise FontMissing(f"{WQY_PATH} not found: install fonts-wqy-microhei")
-        font_id = QFontDatabase.addApplicationFont(str(WQY_PATH))
-        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-        _family = FAMILY if FAMILY in families else (families[0] if families else FAMILY)
+            raise FontMissing(f"{WQY_PATH} not found: reinstall hall-kiosk")
+        # The same registration as the screen's, so both use the same faces.
+        _family = register_fonts()
     return _family

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Property, Signal, Slot
 
+from ui.linebreak import keep_phrases
 from ui.viewmodels.base import ScreenViewModel
 
 
@@ -14,8 +15,8 @@ class MenuViewModel(ScreenViewModel):
         return [
             {
                 "id": e.name,
-                "title": self.pick(e.title_zh, e.title_en),
-                "subtitle": self.pick(e.subtitle_zh, e.subtitle_en),
+                "title": keep_phrases(self.pick(e.title_zh, e.title_en)),
+                "subtitle": keep_phrases(self.pick(e.subtitle_zh, e.subtitle_en)),
                 "icon": e.icon,
             }
             for e in self._c.journeys()

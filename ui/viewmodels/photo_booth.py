@@ -9,6 +9,7 @@ from PySide6.QtCore import Property, Signal, Slot
 
 from kiosk.flows.photo import PhotoJourney, PhotoState
 from kiosk.photo.instructions import INSTRUCTIONS
+from ui.linebreak import keep_phrases
 from ui.viewmodels.base import ScreenViewModel
 
 
@@ -114,7 +115,11 @@ class PhotoBoothViewModel(ScreenViewModel):
 
     frameSource = Property(str, _frame_source, notify=frameChanged)
     state = Property(str, _state, notify=changed)
-    instruction = Property(str, _instruction, notify=frameChanged)
+
+    def _shown_instruction(self) -> str:
+        return keep_phrases(self._instruction())  # no line break inside 工作人员
+
+    instruction = Property(str, _shown_instruction, notify=frameChanged)
     retryNote = Property(str, _retry_note, notify=changed)
     ready = Property(bool, _ready, notify=frameChanged)
     outline = Property("QVariantList", _outline, notify=frameChanged)

@@ -6,7 +6,9 @@ import math
 
 from PySide6.QtCore import Property, Signal, Slot
 
+from kiosk.assist import CallState, StaffCall
 from kiosk.flows.kiosk import Screen
+from kiosk.voice import VoicePrompts
 from ui.viewmodels.base import ScreenViewModel
 
 # Screen id (from the core) -> QML file under ui/qml/. A journey's screens are added here.
@@ -85,12 +87,63 @@ class ShellViewModel(ScreenViewModel):
         left = self._c.idle_countdown(self.now())
         return -1 if left is None else math.ceil(left)
 
+    def _staff_call(self) -> str:
+        return self._staff.state.value if self._staff is not None else CallState.NONE.value
+
+    def _volume(self) -> str:
+        return self._prompts.volume.value if self._prompts is not None else "medium"
+
+    def _voice_on(self) -> bool:
+        return self._prompts is not None and self._c.config.ui.voice
+
     screen = Property(str, _screen, notify=changed)
     screenFile = Property(str, _screen_file, notify=changed)
     language = Property(str, _language, notify=changed)
     scale = Property(float, _scale, notify=changed)
     hallName = Property(str, _hall_name, notify=changed)
     idleSeconds = Property(int, _idle_seconds, notify=countdownChanged)
+    staffCall = Property(str, _staff_call, notify=changed)
+    volume = Property(str, _volume, notify=changed)
+    voiceOn = Property(bool, _voice_on, notify=changed)
+
+    def attach(self, prompts: VoicePrompts | None, staff: StaffCall | None) -> None:
+        """The voice and the staff call every screen's header offers."""
+        self._prompts = prompts
+        self._staff = staff
+        self.changed.emit()
+
+    @Slot()
+    def hearAgain(self) -> None:
+        if self._prompts is not None:
+            self._prompts.repeat()
+        self._c.touch(self.now())
+
+    @Slot()
+    def louder(self) -> None:
+        if self._prompts is not None:
+            self._prompts.louder()
+        self._c.acted(self.now())
+
+    @Slot()
+    def callStaff(self) -> None:
+        """One touch: the centre is told; the banner says what happens next."""
+        if self._staff is None:
+            return
+        self._staff.call(str(self._c.screen), self._c.language, self.now())
+        self._c.acted(self.now())
+        self.staffCallChanged()
+
+    def staffCallChanged(self) -> None:
+        """The call moved on (sent, answered, failed): say so and redraw."""
+        if self._staff is not None and self._prompts is not None:
+            key = {
+                CallState.CALLED: "staff_called",
+                CallState.COMING: "staff_coming",
+                CallState.UNREACHABLE: "staff_unreachable",
+            }.get(self._staff.state)
+            if key is not None:
+                self._prompts.say(key, interrupt=True)
+        self.changed.emit()
 
     @Slot()
     def touch(self) -> None:
@@ -108,6 +161,8 @@ class ShellViewModel(ScreenViewModel):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown_idle = -1
+        self._prompts: VoicePrompts | None = None
+        self._staff: StaffCall | None = None
         self._c.on_change(self.refresh_countdown)
 
     def refresh_countdown(self) -> None:

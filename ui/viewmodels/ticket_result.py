@@ -41,7 +41,13 @@ class TicketResultViewModel(ScreenViewModel):
         r = self._result()
         return qr_url(r.qr_payload) if r else ""
 
+    def _follow_link(self) -> bool:
+        """The QR is a link a phone can open only when the hall set a follow URL; else it
+        holds the ticket's verification text, which only staff can use."""
+        return bool(self._c.config.ticket.follow_url)
+
     number = Property(str, _number, notify=changed)
+    followLink = Property(bool, _follow_link, notify=changed)
     service = Property(str, _service, notify=changed)
     peopleAhead = Property(int, _people_ahead, notify=changed)
     printed = Property(bool, _printed, notify=changed)
