@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from offline_cache.crypto import CREDENTIAL_NAME, KeyState, key_location
-from offline_cache.store import MiB, Outbox, OutboxError, OutboxFull
+from offline_cache.store import MiB, Outbox, OutboxError, OutboxFull, UnknownEntry
 
 NAME = "王小明"
 ID_NUMBER = "420106199001011234"
@@ -48,7 +48,7 @@ def test_failed_print_rolls_back_the_submission_and_its_files(tmp_path: Path) ->
         raise RuntimeError("printer jammed")
     assert ob.pending_count() == 0
     assert ob.db.execute("SELECT COUNT(*) FROM prints").fetchone()[0] == 0
-    assert not any(ob.blobs.root.iterdir()), "rolled-back blob files must not stay on disk"
+    assert not ob.blobs.keys_on_disk(), "rolled-back blob files must not stay on disk"
 
 
 def test_personal_data_is_not_on_disk_in_clear(tmp_path: Path) -> None:
@@ -153,25 +153,45 @@ def test_acknowledge_removes_rows_and_files_and_orphans_are_swept(tmp_path: Path
     ob = _open(tmp_path)
     keys = [ob.submit("photo", {"n": n}, {"p": b"x" * 100}) for n in range(3)]
     assert ob.acknowledge(keys[:2]) == 2
-    assert sorted(p.name for p in ob.blobs.root.iterdir()) == [keys[2]]
+    assert sorted(ob.blobs.keys_on_disk()) == [keys[2]]
     # a crash after prepare() but before commit leaves files nobody references
     prepared = ob.prepare("photo", {"n": 9}, {"p": b"y"})
     assert ob.sweep_orphans(min_age_s=3600) == 0  # too young: maybe still being written
     assert ob.sweep_orphans(min_age_s=0) == 1
-    assert not ob.blobs.dir_for(prepared.key).exists()
+    assert not ob.blobs.path_for(prepared.key).exists()
     assert ob.pending_count() == 1
 
 
-def test_dead_letter_keeps_reason_and_drops_personal_data(tmp_path: Path) -> None:
+def test_dead_letter_keeps_its_sealed_data_until_a_technician_decides(tmp_path: Path) -> None:
     ob = _open(tmp_path)
     key = ob.submit("form.hukou", {"name": NAME}, {"photo.jpg": b"face"})
+    other = ob.submit("form.hukou", {"name": NAME}, {"photo.jpg": b"face2"})
     ob.dead_letter(key, "HTTP 422: field id_number invalid")
+    ob.dead_letter(other, "HTTP 422: field name invalid")
     assert ob.pending_count() == 0
-    [dead] = ob.dead_letters()
-    assert dead.key == key and "422" in dead.reason
-    assert not ob.blobs.dir_for(key).exists()
-    assert ob.status().dead_letter == 1
     assert ob.next_batch() == []
+    dead = {d.key: d for d in ob.dead_letters()}
+    assert "422" in dead[key].reason and dead[key].has_data and dead[key].bytes > 0
+    assert ob.blobs.path_for(key).exists(), "a dead letter keeps its (sealed) files"
+    assert ob.status().dead_letter == 2
+    assert ob.status().health() == (
+        "degraded",
+        "2 refused by the centre: kept for a technician (kiosk outbox dead)",
+    )
+    # retry: back in the queue, readable as it was
+    ob.retry(key)
+    [item] = ob.next_batch()
+    assert item.key == key and item.record == {"name": NAME}
+    assert item.blobs == {"photo.jpg": b"face"}
+    # discard: row and files gone for good
+    ob.discard(other)
+    assert not ob.blobs.path_for(other).exists()
+    assert ob.dead_letters() == []
+    with pytest.raises(UnknownEntry):
+        ob.discard(other)
+    with pytest.raises(UnknownEntry):
+        ob.retry(key)  # pending now: nothing to retry
+    assert ob.recounted_totals() == ob.totals()
 
 
 def test_threads_submit_while_another_acknowledges(tmp_path: Path) -> None:
@@ -220,7 +240,7 @@ def test_damaged_blob_goes_to_dead_letters_not_a_crash(tmp_path: Path) -> None:
     ob = _open(tmp_path)
     bad = ob.submit("photo", {"n": 1}, {"p": b"a" * 100})
     good = ob.submit("photo", {"n": 2}, {"p": b"b" * 100})
-    blob = ob.blobs.dir_for(bad) / "0"
+    blob = ob.blobs.path_for(bad)
     blob.write_bytes(blob.read_bytes()[:-1] + b"\x00")  # flipped byte: GCM tag fails
     assert [i.key for i in ob.next_batch()] == [good]
     [dead] = ob.dead_letters()
