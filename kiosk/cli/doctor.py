@@ -10,9 +10,10 @@ from devices.registry import open_device
 from devices.uri import DeviceUriError
 from kiosk.cli.common import add_config_arg, config_from, print_json
 from kiosk.config import KioskConfig
-from kiosk.config.loader import default_layer, load_layers
 from kiosk.outbox import outbox_health_row
+from kiosk.technician.pin import pin_problem
 from kiosk.terminal import device_uris
+from kiosk.tickets.qr import secret_problem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,24 +42,40 @@ def check_devices(uris: dict[DeviceKind, str]) -> list[dict[str, object]]:
 def config_warnings(config: KioskConfig) -> list[str]:
     """Things that work but should not stay as they are on a terminal in a hall."""
     warnings = []
-    default_pin = load_layers([default_layer()]).technician.pin_hash
-    if config.technician.pin_hash == default_pin:
-        warnings.append("the diagnostics PIN is the shipped default: run kiosk technician hash-pin")
+    pin = pin_problem(config.technician.pin_hash)  # checks the published PIN, not strings
+    if pin:
+        warnings.append(pin)
     return warnings
+
+
+def config_faults(config: KioskConfig) -> list[str]:
+    """Settings that make the terminal unsafe in a hall: doctor exits non-zero."""
+    faults = []
+    secret = secret_problem(config.ticket.verification_secret, config.terminal.hall_id)
+    if secret:
+        faults.append(f"ticket.verification_secret {secret}")
+    return faults
 
 
 def _doctor(args: argparse.Namespace) -> int:
     config = config_from(args)
     rows = check_devices(device_uris(config))
     warnings = config_warnings(config)
+    faults = config_faults(config)
     rows.append(outbox_health_row(config))
     if args.json:
-        print_json({"terminal": config.terminal.id, "devices": rows, "warnings": warnings})
+        print_json(
+            {"terminal": config.terminal.id, "devices": rows, "warnings": warnings,
+             "faults": faults}
+        )  # fmt: skip
     else:
+        for fault in faults:
+            print(f"fault: {fault}")
         for warning in warnings:
             print(f"warning: {warning}")
         for row in rows:
             counters = " ".join(f"{k}={v}" for k, v in dict(row["counters"]).items())  # type: ignore[call-overload]
             reason = f" ({row['reason']})" if row["reason"] else ""
             print(f"{row['device']:<15} {row['state']:<9} {row['uri']}{reason} {counters}".rstrip())
-    return 1 if any(row["state"] == HealthState.FAULT.value for row in rows) else 0
+    faulty = faults or any(row["state"] == HealthState.FAULT.value for row in rows)
+    return 1 if faulty else 0
