@@ -204,6 +204,7 @@ class PtyPrinter:
         os.close(self.master)
         os.close(self._slave)
 
+
 def _serve_forever() -> None:
     """Run the emulator by hand: prints what would be on the paper as it arrives.
 
