@@ -49,6 +49,15 @@ log = logging.getLogger(__name__)
 ITEM_VERDICT = 422
 # A refusal of the whole request as too large: smaller requests may pass.
 TOO_LARGE = 413
+# What a technician should look at, by the status that stopped sending.
+FAULT_HINTS = {
+    401: "the centre or a proxy wants credentials: check the client certificate",
+    403: "not allowed: check the client certificate and the centre's terminal list",
+    404: "no such endpoint: check [central] url (an extra path segment?)",
+    405: "method not allowed: check [central] url and the proxy",
+    413: "request too large for the centre or its proxy: raise the proxy's body limit",
+    415: "content type refused: a proxy in the way?",
+}
 
 
 @dataclass
@@ -109,6 +118,11 @@ def to_wire(item: PendingItem, terminal_id: str) -> BatchItem:
         record=item.record,
         blobs={n: base64.b64encode(b).decode("ascii") for n, b in item.blobs.items()},
     )
+
+
+def _redirect(exc: Transient) -> bool:
+    """A 3xx: "not here" (an http:// URL a proxy sends to https://, a moved centre)."""
+    return exc.status is not None and 300 <= exc.status < 400
 
 
 def _server_error(exc: Transient) -> bool:
@@ -185,6 +199,8 @@ class SyncWorker:
         try:
             results = self.client.send_batch(BatchIn(items=wire)).results
         except Transient as exc:
+            if _redirect(exc):
+                return self._config_fault(exc.status or 0, exc.reason)
             self._isolate = _server_error(exc)
             return self._transient(keys, exc)
         except Refused as exc:
@@ -194,7 +210,7 @@ class SyncWorker:
                 log.warning("batch refused (HTTP %d); sending its %d items one by one",
                             exc.status, len(wire))  # fmt: skip
                 return self._one_by_one(wire, dead)
-            return self._config_fault(exc)
+            return self._config_fault(exc.status, exc.reason)
         acked, d2 = self._settle(results)
         self.backoff.reset()
         return Step(StepKind.SENT, acknowledged=acked, dead=dead + d2)
@@ -211,11 +227,15 @@ class SyncWorker:
             except Refused as refused:
                 if refused.status != ITEM_VERDICT:
                     acked, d2 = self._settle(results)
-                    step = self._config_fault(refused)
+                    step = self._config_fault(refused.status, refused.reason)
                     return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
                 self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {refused}")
                 dead += 1
             except Transient as tr:
+                if _redirect(tr):
+                    acked, d2 = self._settle(results)
+                    step = self._config_fault(tr.status or 0, tr.reason)
+                    return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
                 if not _server_error(tr):  # the network or the centre as a whole: later
                     acked, d2 = self._settle(results)
                     rest = [x.idempotency_key for x in wire[index:]]
@@ -284,20 +304,15 @@ class SyncWorker:
         log.info("sync paused %.1f s: %s", delay, exc.reason)
         return Step(StepKind.RETRY, delay_s=delay, error=exc.reason)
 
-    def _config_fault(self, exc: Refused) -> Step:
+    def _config_fault(self, status: int, detail: str) -> Step:
         where = f" at {self.central_url}" if self.central_url else ""
-        hint = {
-            401: "the centre or a proxy wants credentials: check the client certificate",
-            403: "not allowed: check the client certificate and the centre's terminal list",
-            404: "no such endpoint: check [central] url (an extra path segment?)",
-            405: "method not allowed: check [central] url and the proxy",
-            413: "request too large for the centre or its proxy: raise the proxy's body limit",
-            415: "content type refused: a proxy in the way?",
-        }.get(exc.status, "the centre refuses this terminal's requests")
-        reason = f"centre refused HTTP {exc.status}{where} ({hint}): {exc.reason}"[:480]
+        hint = FAULT_HINTS.get(status, "the centre refuses this terminal's requests")
+        if 300 <= status < 400:
+            hint = "a redirect, not followed: check [central] url (https? the right host?)"
+        reason = f"centre refused HTTP {status}{where} ({hint}): {detail}"[:480]
         self.outbox.note_config_fault(reason)
         # INFO like every sync pause: health, doctor and the heartbeat carry it loudly.
-        log.info("sync stopped, configuration fault: HTTP %d%s", exc.status, where)
+        log.info("sync stopped, configuration fault: HTTP %d%s", status, where)
         return Step(StepKind.HALTED, delay_s=self.config_fault_retry_s, error=reason)
 
     # --- loops -----------------------------------------------------------------------

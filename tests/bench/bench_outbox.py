@@ -170,8 +170,9 @@ def drain(count: int, blob_kb: int, batch: int, ui_interval_ms: float) -> None:
     port = free_port()
     central_bin = str(Path(sys.executable).parent / "kiosk-central")
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_OUTBOX_CRASH"}
+    serve = ["serve", "--db", str(tmp / "central.db"), "--port", str(port)]
     central = subprocess.Popen(
-        [central_bin, "serve", "--db", f"sqlite:///{tmp / 'central.db'}", "--port", str(port)],
+        [central_bin, *serve, "--insecure-claimed-identity"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -204,11 +205,13 @@ def drain(count: int, blob_kb: int, batch: int, ui_interval_ms: float) -> None:
                             batch_size=batch, backoff=Backoff(base_s=0.1, cap_s=1.0),
                             idle_poll_s=0.05, heartbeat_s=3600)  # fmt: skip
         rss: list[float] = []
+        central_rss: list[float] = []
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
                 rss.append(rss_mib())
+                central_rss.append(rss_mib(central.pid))
                 done.wait(0.5)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -239,8 +242,9 @@ def drain(count: int, blob_kb: int, batch: int, ui_interval_ms: float) -> None:
         print(f"  UI-thread enqueue while draining, ms min / median / p99 / max "
               f"({len(latencies)}): {spread(latencies)}")  # fmt: skip
         q = max(1, len(rss) // 4)
-        print(f"  terminal RSS MiB: first quarter max {max(rss[:q]):.0f}, last quarter max "
-              f"{max(rss[-q:]):.0f}")  # fmt: skip
+        print(f"  RSS MiB, first / last quarter max: terminal {max(rss[:q]):.0f} / "
+              f"{max(rss[-q:]):.0f}, centre {max(central_rss[:q]):.0f} / "
+              f"{max(central_rss[-q:]):.0f}")  # fmt: skip
         ob.close()
     finally:
         central.terminate()

@@ -1,6 +1,6 @@
 """Every runtime dependency in setup.cfg is imported by the product, or says why not.
 
-A package installed on every terminal but never imported (python-escpos, until ADR 0007
+A package installed on every terminal but never imported (python-escpos, until ADR 0008
 dropped it) is attack surface and upgrade work for nothing.
 """
 
