@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from devices.form_printer.sim import SimFormPrinter
 from devices.idcard.sim import SimIdCardReader
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
+from kiosk.cli import main
 from kiosk.config import KioskConfig, load_config
 from kiosk.technician.pin import (
     PinFormatError,
@@ -129,7 +131,9 @@ def test_diagnostics_refuse_until_a_pin_is_set(config: KioskConfig) -> None:
         terminal.close()
 
 
-def test_set_pin_writes_the_terminal_file_and_keeps_its_comments(tmp_path: Path) -> None:
+def test_set_pin_writes_the_terminal_file_and_keeps_its_comments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     config = tmp_path / "kiosk.toml"
     config.write_text(
@@ -143,27 +147,25 @@ def test_set_pin_writes_the_terminal_file_and_keeps_its_comments(tmp_path: Path)
         '{"wrong": 0, "lockouts": 4, "locked_until": 1e12}', encoding="utf-8"
     )
 
-    def set_pin(pin: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kiosk", "technician", "set-pin", "--stdin",
-             "--config", str(config)],
-            input=pin + "\n", capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+    def set_pin(pin: str) -> tuple[int, str]:
+        """``echo PIN | kiosk technician set-pin --stdin --config F``, in this process."""
+        monkeypatch.setattr(sys, "stdin", io.StringIO(pin + "\n"))
+        rc = main(["technician", "set-pin", "--stdin", "--config", str(config)])
+        return rc, capsys.readouterr().err
 
-    weak = set_pin("123456")
-    assert weak.returncode == 1 and weak.stderr.strip() == (
+    rc, err = set_pin("123456")
+    assert rc == 1 and err.strip() == (
         "kiosk: PIN refused: a run of digits (123456, 987654) is guessed first"
     )
-    done = set_pin(PIN)
-    assert done.returncode == 0, done.stderr
+    rc, err = set_pin(PIN)
+    assert rc == 0, err
     text = config.read_text(encoding="utf-8")
     assert "# hall 3, east wing" in text and "max_tries = 5 # site rule" in text
     assert stat.S_IMODE(config.stat().st_mode) == 0o640
     stored = load_config(config).technician.pin_hash
     assert check_pin(PIN, stored) and pin_problem(stored) is None
     assert not (data / "technician-pin.lock.json").exists()  # a new PIN, a clean slate
-    again = set_pin("902817")  # replaced in place, not added twice
-    assert again.returncode == 0
+    assert set_pin("902817")[0] == 0  # replaced in place, not added twice
     assert config.read_text(encoding="utf-8").count("pin_hash") == 1
     assert check_pin("902817", load_config(config).technician.pin_hash)
 
