@@ -13,6 +13,7 @@ import os
 import signal
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -201,30 +202,34 @@ def _dead(args: argparse.Namespace) -> int:
 def _retry(args: argparse.Namespace) -> int:
     if bool(args.keys) == bool(args.all):
         raise CliError("give the ID(s) to send again, or --all")
-    outbox = _open(_setup(args))
-    try:
+
+    def act(outbox: Outbox) -> int:
         if args.all:
-            count = outbox.retry_all()
-        else:
-            for key in args.keys:
-                outbox.retry(key)
-            count = len(args.keys)
-    except UnknownEntry as exc:
-        raise CliError(f"cannot retry {exc} (see: kiosk outbox dead)") from None
-    finally:
-        outbox.close()
-    print(f"{count} submission(s) back in the queue")
-    return 0
+            return outbox.retry_all()
+        for key in args.keys:
+            outbox.retry(key)
+        return len(args.keys)
+
+    return _on_parked(args, "retry", act, "back in the queue")
 
 
 def _discard(args: argparse.Namespace) -> int:
-    outbox = _open(_setup(args))
-    try:
+    def act(outbox: Outbox) -> int:
         for key in args.keys:
             outbox.discard(key)
+        return len(args.keys)
+
+    return _on_parked(args, "discard", act, "discarded")
+
+
+def _on_parked(args: argparse.Namespace, verb: str, act: Callable[[Outbox], int], done: str) -> int:
+    """Run a technician's decision on dead or quarantined submissions, in one line."""
+    outbox = _open(_setup(args))
+    try:
+        count = act(outbox)
     except UnknownEntry as exc:
-        raise CliError(f"cannot discard {exc} (see: kiosk outbox dead)") from None
+        raise CliError(f"cannot {verb} {exc} (see: kiosk outbox dead)") from None
     finally:
         outbox.close()
-    print(f"{len(args.keys)} submission(s) discarded")
+    print(f"{count} submission(s) {done}")
     return 0
