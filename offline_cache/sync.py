@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 from pydantic import ValidationError
 
@@ -218,55 +219,53 @@ class SyncWorker:
     def _one_by_one(self, wire: list[BatchItem], dead: int) -> Step:
         """Send each item alone; the centre's answer on each is about that item."""
         results: list[SubmissionResult] = []
-        failed: list[BatchItem] = []  # 5xx on this item alone
-        last: Transient | None = None
+        failed: list[BatchItem] = []  # 5xx on this item alone, while the centre works
+
+        def end(stop: Callable[[], Step], quarantined: int = 0) -> Step:
+            # Record what got through first: a success clears a configuration fault, so
+            # the fault that ends this round must be written after it.
+            acked, d2 = self._settle(results)
+            step = stop()
+            return Step(step.kind, acked, dead + d2, step.delay_s, step.error, quarantined)
+
         for index, w in enumerate(wire):
             one = SubmissionIn.model_validate(w.model_dump(exclude={"idempotency_key"}))
+            rest = [x.idempotency_key for x in wire[index:]]
             try:
                 results.append(self.client.send_one(w.idempotency_key, one))
             except Refused as refused:
                 if refused.status != ITEM_VERDICT:
-                    acked, d2 = self._settle(results)
-                    step = self._config_fault(refused.status, refused.reason)
-                    return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
+                    return end(partial(self._config_fault, refused.status, refused.reason))
                 self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {refused}")
                 dead += 1
             except Transient as tr:
                 if _redirect(tr):
-                    acked, d2 = self._settle(results)
-                    step = self._config_fault(tr.status or 0, tr.reason)
-                    return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
+                    return end(partial(self._config_fault, tr.status or 0, tr.reason))
                 if not _server_error(tr):  # the network or the centre as a whole: later
-                    acked, d2 = self._settle(results)
-                    rest = [x.idempotency_key for x in wire[index:]]
-                    step = self._transient(rest, tr)
-                    return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
+                    return end(partial(self._transient, rest, tr))
                 if not results and (failed or not self._centre_answers()):
                     # Nothing got through: the centre is down (no heartbeat either), or it
                     # fails on submissions in general. No strike beyond the first; later.
-                    acked, d2 = self._settle(results)
-                    rest = [x.idempotency_key for x in wire[index:]]
-                    step = self._transient(rest, tr)
-                    q = self._strike(failed, tr) if failed else 0
-                    return Step(step.kind, acked, dead + d2, step.delay_s, step.error, q)
+                    q = self._strike(failed, tr)
+                    return end(partial(self._transient, rest, tr), q)
                 # The centre works (it took another item, or answered a heartbeat) yet
                 # failed on this one alone: a strike.
                 failed.append(w)
                 last = tr
-        acked, d2 = self._settle(results)
         if not failed:
             self._isolate = False
             self.backoff.reset()
-            return Step(StepKind.SENT, acknowledged=acked, dead=dead + d2)
-        assert last is not None
+            return end(lambda: Step(StepKind.SENT))
         quarantined = self._strike(failed, last)
         delay = self.backoff.next_delay()
         log.info("sync: %d item(s) failed alone at the centre; next round in %.1f s",
                  len(failed), delay)  # fmt: skip
-        return Step(StepKind.RETRY, acked, dead + d2, delay, last.reason, quarantined=quarantined)
+        return end(lambda: Step(StepKind.RETRY, delay_s=delay, error=last.reason), quarantined)
 
     def _strike(self, failed: list[BatchItem], last: Transient) -> int:
         """Count a strike on each item; quarantine those at the limit. Returns how many."""
+        if not failed:
+            return 0
         keys = [w.idempotency_key for w in failed]
         self.outbox.note_attempt_failed(keys, last.reason, strikes=keys)
         quarantined = 0
