@@ -38,7 +38,7 @@ def test_doctor_lists_every_device_and_exits_zero_when_healthy(tmp_path: Path) -
     out = run("doctor", "--json", config=cfg)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["faults"] == []
+    assert report["errors"] == []
     kinds = {row["device"]: row for row in report["devices"]}
     devices = {"id_card", "camera", "form_printer", "ticket_printer", "voice"}
     assert set(kinds) == devices | {"outbox"}

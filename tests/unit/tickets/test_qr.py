@@ -72,7 +72,7 @@ def test_doctor_reports_an_empty_secret_as_a_fault(
     config.write_text(f'[terminal]\ndata_dir = "{tmp_path}"\n', encoding="utf-8")
     assert main(["doctor", "--config", str(config)]) == 1
     out = capsys.readouterr().out
-    assert "fault: ticket.verification_secret empty" in out
+    assert "error: ticket.verification_secret empty" in out
     assert "openssl rand -hex 32" in out
     config.write_text(
         f'[terminal]\ndata_dir = "{tmp_path}"\n[ticket]\nverification_secret = "{SECRET}"\n',
