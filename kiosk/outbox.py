@@ -16,6 +16,7 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.config.schema import CentralConfig
 from offline_cache.client import CentralClient, CentralSettings
 from offline_cache.crypto import key_location
+from offline_cache.private import private_dir
 from offline_cache.store import MiB, Outbox
 from offline_cache.sync import SyncWorker
 
@@ -51,6 +52,8 @@ def setup_from(
 
 
 def open_outbox(setup: OutboxSetup) -> Outbox:
+    """The terminal's outbox; makes the data directory 0700 on the way."""
+    private_dir(setup.data_dir)
     key_path = key_location(setup.central.key_file or None)
     if not setup.central.key_file and not key_path.parent.exists():
         # No /etc/hall-kiosk on a developer machine: keep the key beside the data,
@@ -81,6 +84,7 @@ def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:
         setup.terminal_id,
         batch_size=setup.central.batch_size,
         heartbeat_s=setup.central.heartbeat_s,
+        central_url=setup.central.url,
     )
 
 
@@ -107,7 +111,15 @@ def outbox_health_row(config: KioskConfig) -> dict[str, object]:
         outbox.close()
     counters = {
         k: data[k]
-        for k in ("pending", "dead_letter", "bytes", "oldest_age_s", "last_success", "last_error")
+        for k in (
+            "pending",
+            "dead_letter",
+            "quarantined",
+            "bytes",
+            "oldest_age_s",
+            "last_success",
+            "last_error",
+        )
         if data[k] is not None
     }
     return {

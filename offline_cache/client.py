@@ -46,12 +46,16 @@ class CentralError(Exception):
 
 
 class Transient(CentralError):
-    """Worth retrying later; ``retry_after`` is the centre's own wish, if it said one."""
+    """Worth retrying later; ``retry_after`` is the centre's own wish, if it said one;
+    ``status`` the HTTP status when the centre answered (None: network, garbage)."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.status = status
 
 
 class Refused(CentralError):
@@ -193,13 +197,15 @@ class CentralClient:
                 raise Transient(
                     f"centre answered HTTP {status}: {_detail(resp)}",
                     parse_retry_after(resp.headers.get("Retry-After")),
+                    status,
                 )
             if 400 <= status < 500:
                 raise Refused(status, _detail(resp))
             if 300 <= status < 400:
                 raise Transient(
                     f"centre answered a redirect (HTTP {status}), not followed: check the "
-                    "centre's URL"
+                    "centre's URL",
+                    status=status,
                 )
             if not 200 <= status < 300:
                 raise Transient(f"unexpected HTTP {status}")

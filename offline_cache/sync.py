@@ -5,9 +5,17 @@ Guarantees, whatever instant the process dies at:
 - nothing is duplicated: every submission carries its Idempotency-Key, and the centre
   stores a key once and answers a replay with the stored result.
 
-Failures are sorted by the client (see ``offline_cache.client``): transient ones back off
-(capped exponential, full jitter, or the centre's ``Retry-After``, capped); a submission
-the centre refuses as invalid moves to the dead letters and the queue moves on.
+Answers are sorted by who can act on them (ADR 0005):
+- the centre's own verdict on one item (HTTP 422 for that item alone, or ``conflict`` in a
+  batch result) parks that item as a dead letter, its sealed data kept, and the queue
+  moves on;
+- any other refusal (401, 403, 404, 405, 413, 415...) says "wrong place" or "not
+  allowed": a configuration fault. Sending stops, everything is kept, the health, ``kiosk
+  doctor`` and the heartbeat say so, and the worker probes again every few minutes;
+- network errors, 408, 409, 429 and 5xx back off (capped exponential, full jitter, or the
+  centre's ``Retry-After``, capped). After a 5xx the next round sends items one by one:
+  an item the centre fails on alone, while it accepts others or answers a heartbeat, gets a
+  strike, and after ``quarantine_after`` strikes it is quarantined (kept, not resent).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 from pydantic import ValidationError
 
@@ -36,6 +45,20 @@ from offline_cache.wire import (
 )
 
 log = logging.getLogger(__name__)
+
+# The centre's verdict on the item itself: malformed, or its key reused for other data.
+ITEM_VERDICT = 422
+# A refusal of the whole request as too large: smaller requests may pass.
+TOO_LARGE = 413
+# What a technician should look at, by the status that stopped sending.
+FAULT_HINTS = {
+    401: "the centre or a proxy wants credentials: check the client certificate",
+    403: "not allowed: check the client certificate and the centre's terminal list",
+    404: "no such endpoint: check [central] url (an extra path segment?)",
+    405: "method not allowed: check [central] url and the proxy",
+    413: "request too large for the centre or its proxy: raise the proxy's body limit",
+    415: "content type refused: a proxy in the way?",
+}
 
 
 @dataclass
@@ -63,6 +86,7 @@ class StepKind(StrEnum):
     SENT = "sent"  # a batch went through (some may have been dead-lettered)
     IDLE = "idle"  # nothing to send
     RETRY = "retry"  # transient failure: wait ``delay_s``
+    HALTED = "halted"  # configuration fault: nothing is sent; probe again after ``delay_s``
 
 
 @dataclass(frozen=True)
@@ -72,14 +96,17 @@ class Step:
     dead: int = 0
     delay_s: float = 0.0
     error: str = ""
+    quarantined: int = 0
 
 
 @dataclass
 class DrainReport:
     acknowledged: int = 0
     dead: int = 0
+    quarantined: int = 0
     batches: int = 0
     errors: list[str] = field(default_factory=list)
+    halted: bool = False
 
 
 def to_wire(item: PendingItem, terminal_id: str) -> BatchItem:
@@ -92,6 +119,16 @@ def to_wire(item: PendingItem, terminal_id: str) -> BatchItem:
         record=item.record,
         blobs={n: base64.b64encode(b).decode("ascii") for n, b in item.blobs.items()},
     )
+
+
+def _redirect(exc: Transient) -> bool:
+    """A 3xx: "not here" (an http:// URL a proxy sends to https://, a moved centre)."""
+    return exc.status is not None and 300 <= exc.status < 400
+
+
+def _server_error(exc: Transient) -> bool:
+    """A 5xx without ``Retry-After``: maybe this item; a 503 with one is the centre's wish."""
+    return exc.status is not None and exc.status >= 500 and exc.retry_after is None
 
 
 class SyncWorker:
@@ -108,7 +145,12 @@ class SyncWorker:
         backoff: Backoff | None = None,
         idle_poll_s: float = 1.0,
         heartbeat_s: float = 60.0,
+        config_fault_retry_s: float = 300.0,
+        quarantine_after: int = 5,
+        central_url: str = "",
     ) -> None:
+        """``config_fault_retry_s``: how often to probe while the centre refuses the
+        terminal as such; ``quarantine_after``: strikes before an item is quarantined."""
         self.outbox = outbox
         self._client_factory = client_factory
         self._client: CentralClient | None = None
@@ -118,6 +160,10 @@ class SyncWorker:
         self.backoff = backoff or Backoff()
         self.idle_poll_s = idle_poll_s
         self.heartbeat_s = heartbeat_s
+        self.config_fault_retry_s = config_fault_retry_s
+        self.quarantine_after = quarantine_after
+        self.central_url = central_url
+        self._isolate = False  # after a 5xx: send one by one to find the item at fault
         self._last_beat = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -148,31 +194,95 @@ class SyncWorker:
                 dead += 1
         if not wire:
             return Step(StepKind.SENT, dead=dead)
+        if self._isolate:
+            return self._one_by_one(wire, dead)
         keys = [w.idempotency_key for w in wire]
         try:
             results = self.client.send_batch(BatchIn(items=wire)).results
         except Transient as exc:
+            if _redirect(exc):
+                return self._config_fault(exc.status or 0, exc.reason)
+            self._isolate = _server_error(exc)
             return self._transient(keys, exc)
         except Refused as exc:
-            # The batch as a whole was refused: find the bad item(s) one by one so the
-            # rest still goes through and the queue never stops behind one bad submission.
-            log.warning("batch refused (%s); sending its %d items one by one", exc, len(wire))
-            results = []
-            for index, w in enumerate(wire):
-                one = SubmissionIn.model_validate(w.model_dump(exclude={"idempotency_key"}))
-                try:
-                    results.append(self.client.send_one(w.idempotency_key, one))
-                except Refused as refused:
-                    self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {refused}")
-                    dead += 1
-                except Transient as tr:
-                    acked, d2 = self._settle(results)
-                    step = self._transient(keys[index:], tr)
-                    return Step(step.kind, acked, dead + d2, step.delay_s, step.error)
+            if exc.status == ITEM_VERDICT or (exc.status == TOO_LARGE and len(wire) > 1):
+                # The centre refused the batch as a whole (or it is too large for the way
+                # there): find the bad item(s) one by one so the rest still goes through.
+                log.warning("batch refused (HTTP %d); sending its %d items one by one",
+                            exc.status, len(wire))  # fmt: skip
+                return self._one_by_one(wire, dead)
+            return self._config_fault(exc.status, exc.reason)
         acked, d2 = self._settle(results)
         self.backoff.reset()
-        self.outbox.note_success()
         return Step(StepKind.SENT, acknowledged=acked, dead=dead + d2)
+
+    def _one_by_one(self, wire: list[BatchItem], dead: int) -> Step:
+        """Send each item alone; the centre's answer on each is about that item."""
+        results: list[SubmissionResult] = []
+        failed: list[BatchItem] = []  # 5xx on this item alone, while the centre works
+
+        def end(stop: Callable[[], Step], quarantined: int = 0) -> Step:
+            # Record what got through first: a success clears a configuration fault, so
+            # the fault that ends this round must be written after it.
+            acked, d2 = self._settle(results)
+            step = stop()
+            return Step(step.kind, acked, dead + d2, step.delay_s, step.error, quarantined)
+
+        for index, w in enumerate(wire):
+            one = SubmissionIn.model_validate(w.model_dump(exclude={"idempotency_key"}))
+            rest = [x.idempotency_key for x in wire[index:]]
+            try:
+                results.append(self.client.send_one(w.idempotency_key, one))
+            except Refused as refused:
+                if refused.status != ITEM_VERDICT:
+                    return end(partial(self._config_fault, refused.status, refused.reason))
+                self.outbox.dead_letter(w.idempotency_key, f"refused by the centre: {refused}")
+                dead += 1
+            except Transient as tr:
+                if _redirect(tr):
+                    return end(partial(self._config_fault, tr.status or 0, tr.reason))
+                if not _server_error(tr):  # the network or the centre as a whole: later
+                    return end(partial(self._transient, rest, tr))
+                if not results and (failed or not self._centre_answers()):
+                    # Nothing got through: the centre is down (no heartbeat either), or it
+                    # fails on submissions in general. No strike beyond the first; later.
+                    q = self._strike(failed, tr)
+                    return end(partial(self._transient, rest, tr), q)
+                # The centre works (it took another item, or answered a heartbeat) yet
+                # failed on this one alone: a strike.
+                failed.append(w)
+                last = tr
+        if not failed:
+            self._isolate = False
+            self.backoff.reset()
+            return end(lambda: Step(StepKind.SENT))
+        quarantined = self._strike(failed, last)
+        delay = self.backoff.next_delay()
+        log.info("sync: %d item(s) failed alone at the centre; next round in %.1f s",
+                 len(failed), delay)  # fmt: skip
+        return end(lambda: Step(StepKind.RETRY, delay_s=delay, error=last.reason), quarantined)
+
+    def _strike(self, failed: list[BatchItem], last: Transient) -> int:
+        """Count a strike on each item; quarantine those at the limit. Returns how many."""
+        if not failed:
+            return 0
+        keys = [w.idempotency_key for w in failed]
+        self.outbox.note_attempt_failed(keys, last.reason, strikes=keys)
+        quarantined = 0
+        for key in keys:
+            strikes = self.outbox.strikes(key)
+            if strikes >= self.quarantine_after:
+                self.outbox.quarantine(
+                    key,
+                    f"the centre failed on this submission alone {strikes} times while"
+                    f" working otherwise (last: {last.reason})",
+                )
+                quarantined += 1
+        return quarantined
+
+    def _centre_answers(self) -> bool:
+        """Does the centre take a heartbeat right now? (It is up: the item is at fault.)"""
+        return self._beat()
 
     def _settle(self, results: list[SubmissionResult]) -> tuple[int, int]:
         """Record the centre's answers: acknowledged keys leave, conflicts go dead."""
@@ -189,15 +299,26 @@ class SyncWorker:
 
     def _transient(self, keys: list[str], exc: Transient) -> Step:
         delay = self.backoff.next_delay(exc.retry_after)
-        self.outbox.note_error(exc.reason)
         self.outbox.note_attempt_failed(keys, exc.reason)
         log.info("sync paused %.1f s: %s", delay, exc.reason)
         return Step(StepKind.RETRY, delay_s=delay, error=exc.reason)
 
+    def _config_fault(self, status: int, detail: str) -> Step:
+        where = f" at {self.central_url}" if self.central_url else ""
+        hint = FAULT_HINTS.get(status, "the centre refuses this terminal's requests")
+        if 300 <= status < 400:
+            hint = "a redirect, not followed: check [central] url (https? the right host?)"
+        reason = f"centre refused HTTP {status}{where} ({hint}): {detail}"[:480]
+        self.outbox.note_config_fault(reason)
+        # INFO like every sync pause: health, doctor and the heartbeat carry it loudly.
+        log.info("sync stopped, configuration fault: HTTP %d%s", status, where)
+        return Step(StepKind.HALTED, delay_s=self.config_fault_retry_s, error=reason)
+
     # --- loops -----------------------------------------------------------------------
     def drain(self, *, give_up_after: int = 0) -> DrainReport:
         """Send until the outbox is empty. Transient failures wait and retry; with
-        ``give_up_after`` > 0, stop after that many failures in a row."""
+        ``give_up_after`` > 0, stop after that many failures in a row. A configuration
+        fault stops at once (``report.halted``): waiting cannot fix it."""
         report = DrainReport()
         failures = 0
         while not self._stop.is_set():
@@ -206,7 +327,12 @@ class SyncWorker:
                 break
             report.acknowledged += step.acknowledged
             report.dead += step.dead
+            report.quarantined += step.quarantined
             report.batches += 1
+            if step.kind is StepKind.HALTED:
+                report.errors.append(step.error)
+                report.halted = True
+                break
             if step.kind is StepKind.RETRY:
                 report.errors.append(step.error)
                 failures += 1
@@ -232,26 +358,41 @@ class SyncWorker:
                 step = Step(StepKind.RETRY, delay_s=self.backoff.next_delay())
             if step.kind is StepKind.IDLE:
                 self._stop.wait(self.idle_poll_s)
-            elif step.kind is StepKind.RETRY:
+            elif step.kind in (StepKind.RETRY, StepKind.HALTED):
                 self._stop.wait(step.delay_s)
+
+    def heartbeat(self) -> HeartbeatIn:
+        """What the next heartbeat says: backlog, parked items, and any fault, by name."""
+        st = self.outbox.status()
+        state, reason = st.health()
+        detail: dict[str, object] = {"outbox": state, "key": st.key_state}
+        if reason:
+            detail["reason"] = reason
+        if st.config_fault:
+            detail["config_fault"] = st.config_fault
+        if st.quarantined:
+            detail["quarantined"] = st.quarantined
+        return HeartbeatIn(
+            backlog=st.pending,
+            dead_letter=st.dead_letter,
+            oldest_age_s=st.oldest_age_s,
+            detail=detail,
+        )
 
     def _maybe_beat(self) -> None:
         now = time.monotonic()
         if now - self._last_beat < self.heartbeat_s:
             return
         self._last_beat = now
-        st = self.outbox.status()
-        state, _reason = st.health()
-        beat = HeartbeatIn(
-            backlog=st.pending,
-            dead_letter=st.dead_letter,
-            oldest_age_s=st.oldest_age_s,
-            detail={"outbox": state, "key": st.key_state},
-        )
+        self._beat()
+
+    def _beat(self) -> bool:
         try:
-            self.client.heartbeat(self.terminal_id, beat)
+            self.client.heartbeat(self.terminal_id, self.heartbeat())
         except (Transient, Refused) as exc:
             log.info("heartbeat not delivered: %s", exc)
+            return False
+        return True
 
     def start(self) -> threading.Thread:
         """Run in a daemon thread with its own SQLite connection and HTTP session."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,16 @@ def _no_data_in_home(tmp_path_factory: pytest.TempPathFactory) -> None:
         cfg = folder / "kiosk.toml"
         cfg.write_text(f'[terminal]\ndata_dir = "{folder}"\n', encoding="utf-8")
         os.environ["KIOSK_CONFIG"] = str(cfg)
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_log_handler() -> Iterator[None]:
+    """``kiosk.cli.main()`` run in-process adds its stderr log handler once per process,
+    bound to whatever stderr was then (a test's capture): drop it after each test."""
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_kiosk", False)]:
+        root.removeHandler(handler)
 
 
 @pytest.fixture

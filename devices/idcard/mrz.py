@@ -90,7 +90,7 @@ def _date(yymmdd: str, field_name: str, *, future_ok: bool) -> dt.date | None:
     """A YYMMDD date; None when the MRZ marks it unknown with fillers."""
     if FILLER in yymmdd:
         return None
-    if not yymmdd.isdigit():
+    if not (yymmdd.isascii() and yymmdd.isdigit()):
         raise MrzDateError(field_name)
     yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
     this_year = dt.date.today().year
@@ -282,7 +282,7 @@ def bac_mrz_information(document_number: str, birth_date: str, expiry_date: str)
     """
     number = document_number.upper().ljust(9, FILLER)
     for name, value in (("birth date", birth_date), ("expiry date", expiry_date)):
-        if len(value) != 6 or not value.isdigit():
+        if len(value) != 6 or not (value.isascii() and value.isdigit()):
             raise MrzDateError(name)
     if not _VALID.fullmatch(number):
         raise MrzCharacterError(

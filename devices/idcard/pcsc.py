@@ -36,6 +36,9 @@ except ImportError:  # pragma: no cover - terminals without pyscard never open p
     scard = None
 
 PNP_READER = "\\\\?PnP?\\Notification"
+# One command's answer, GET RESPONSE parts included: an extended-length response is at
+# most 65536 bytes; anything longer is a card that never stops saying "more" (61xx).
+MAX_RESPONSE_BYTES = 65536 + 2
 POLL_MS = 1000  # GetStatusChange timeout: also how soon close() is noticed without Cancel
 RECONNECT_S = 1.0
 _PROTOCOLS = (scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1) if scard is not None else 0
@@ -334,7 +337,7 @@ class PcscIdCardReader:
             def transmit(cmd: CommandApdu) -> ResponseApdu:
                 if time.monotonic() > deadline:
                     raise _Timeout()
-                return self._transmit(card, protocol, cmd)
+                return self._transmit(card, protocol, cmd, deadline)
 
             def reset() -> None:
                 nonlocal protocol
@@ -395,7 +398,9 @@ class PcscIdCardReader:
                     max_response = reported
         return max_response > 258, max_response
 
-    def _transmit(self, card: Any, protocol: int, cmd: CommandApdu) -> ResponseApdu:
+    def _transmit(
+        self, card: Any, protocol: int, cmd: CommandApdu, deadline: float | None = None
+    ) -> ResponseApdu:
         raw = cmd.encode()
         rc, answer = scard.SCardTransmit(card, protocol, list(raw))
         if rc != scard.SCARD_S_SUCCESS:
@@ -412,8 +417,15 @@ class PcscIdCardReader:
             raise TransportError("card stopped answering mid-read (removed?)", card_gone=True)
         resp = ResponseApdu.decode(bytes(answer))
         data = resp.data
-        # T=0 cards announce more data with 61xx: fetch it with GET RESPONSE.
+        # T=0 cards announce more data with 61xx: fetch it with GET RESPONSE. A card that
+        # says "more" forever must not hold the read past its deadline or fill memory.
         while resp.sw >> 8 == 0x61:
+            if deadline is not None and time.monotonic() > deadline:
+                raise _Timeout()
+            if len(data) > MAX_RESPONSE_BYTES:
+                raise TransportError(
+                    f"card answered more than {MAX_RESPONSE_BYTES} bytes to one command"
+                )
             more = CommandApdu(0x00, 0xC0, 0x00, 0x00, le=(resp.sw & 0xFF) or 256).encode()
             rc, answer = scard.SCardTransmit(card, protocol, list(more))
             if rc != scard.SCARD_S_SUCCESS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from typing import Protocol
 
 
@@ -115,6 +116,8 @@ class SerialTransport:
             raise TransportError(f"cannot open {port}: {exc}") from None
         self._name = port
         self._serial_error = serial.SerialException
+        self._byte_s = 10 / baudrate  # start + 8 data + stop bits
+        self._line_busy_until = 0.0  # when the bytes written so far have left the line
 
     def write(self, data: bytes) -> None:
         port = self._port
@@ -126,12 +129,19 @@ class SerialTransport:
             raise TransportError(f"{self._name}: write failed: {exc}") from None
         if written is not None and written != len(data):
             raise TransportError(f"{self._name}: wrote {written} of {len(data)} bytes")
+        # write() returns once the bytes are in the kernel's buffer, not on the wire: at
+        # 9600 baud a ticket still takes ~0.6 s to cross it, and the printer answers a
+        # status query only after that. Remember when the line will be free.
+        now = time.monotonic()
+        self._line_busy_until = max(self._line_busy_until, now) + len(data) * self._byte_s
 
     def read(self, size: int, timeout: float) -> bytes:
         port = self._port
         if port is None:
             raise TransportError(f"{self._name}: port closed")
-        port.timeout = max(timeout, 0.001)
+        # A reply cannot come before what we sent has crossed the line.
+        on_the_wire = max(0.0, self._line_busy_until - time.monotonic())
+        port.timeout = max(timeout + on_the_wire, 0.001)
         try:
             data = bytes(port.read(size))
         except self._serial_error as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig, load_config
+from offline_cache.private import write_private
 
 
 class CliError(Exception):
@@ -30,3 +31,13 @@ def config_from(args: argparse.Namespace) -> KioskConfig:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def write_output(path: Path, data: bytes | str) -> None:
+    """Write a command's output file readable by this user only (0600, whatever the umask
+    or the mode of a file it replaces): such files hold a citizen's face, name or ID
+    number. A failure is one clear line naming the file."""
+    try:
+        write_private(path, data)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None

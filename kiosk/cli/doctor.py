@@ -13,9 +13,10 @@ from devices.uri import DeviceUri, DeviceUriError
 from kiosk.cli.common import add_config_arg, print_json
 from kiosk.config import KioskConfig
 from kiosk.config.device_uris import DeviceUriProblem, load_checked
-from kiosk.config.loader import default_layer, load_layers
 from kiosk.outbox import outbox_health_row
+from kiosk.technician.pin import pin_problem
 from kiosk.terminal import device_uris
+from kiosk.tickets.qr import secret_problem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,13 +64,22 @@ def check_devices(uris: dict[DeviceKind, str]) -> list[dict[str, object]]:
 def config_warnings(config: KioskConfig) -> list[str]:
     """Things that work but should not stay as they are on a terminal in a hall."""
     warnings = []
-    default_pin = load_layers([default_layer()]).technician.pin_hash
-    if config.technician.pin_hash == default_pin:
-        warnings.append("the diagnostics PIN is the shipped default: run kiosk technician hash-pin")
+    pin = pin_problem(config.technician.pin_hash)  # checks the published PIN, not strings
+    if pin:
+        warnings.append(pin)
     simulated = [kind.value for kind, uri in device_uris(config).items() if is_simulated(uri)]
     if simulated:
         warnings.append(f"not production: simulated devices ({', '.join(simulated)} = sim://)")
     return warnings
+
+
+def config_errors(config: KioskConfig) -> list[str]:
+    """Settings that make the terminal unsafe in a hall: doctor exits non-zero."""
+    errors = []
+    secret = secret_problem(config.ticket.verification_secret, config.terminal.hall_id)
+    if secret:
+        errors.append(f"ticket.verification_secret {secret}")
+    return errors
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:
@@ -86,7 +96,7 @@ def _doctor(args: argparse.Namespace) -> int:
     rows = check_devices(device_uris(config))
     warnings = config_warnings(config)
     rows.append(outbox_health_row(config))
-    errors = [str(p) for p in problems]
+    errors = [str(p) for p in problems] + config_errors(config)
     if args.json:
         print_json(
             {

@@ -18,7 +18,7 @@ from devices.form_printer.protocol import FormPrinter, PrintJob
 from devices.idcard.record import IdDocument
 from devices.registry import open_device
 from devices.uri import DeviceUriError
-from kiosk.cli.common import CliError, add_config_arg, config_from, print_json
+from kiosk.cli.common import CliError, add_config_arg, config_from, print_json, write_output
 from kiosk.config import KioskConfig
 from kiosk.forms.catalog import FormCatalog, UnknownForm, load_catalog
 from kiosk.forms.desk import FormDesk
@@ -227,10 +227,7 @@ def _fill(args: argparse.Namespace) -> int:
     filled = _filled(args, config)
     desk = _desk(config, cast(FormPrinter, _NoPrinter()))
     pdf = desk.render(filled)
-    try:
-        args.out.write_bytes(pdf)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    write_output(args.out, pdf)  # a filled form: 0600
     if args.json:
         print_json(
             {

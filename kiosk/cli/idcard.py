@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 from pathlib import Path
 from typing import cast
@@ -19,7 +18,7 @@ from devices.idcard.protocol import DocumentAccess, IdCardReader
 from devices.idcard.record import IdDocument
 from devices.registry import open_device
 from devices.uri import DeviceUriError
-from kiosk.cli.common import CliError, add_config_arg, config_from, print_json
+from kiosk.cli.common import CliError, add_config_arg, config_from, print_json, write_output
 
 _MRZ_ACCESS = re.compile(r"^([A-Z0-9<]{1,20}),(\d{6}),(\d{6})$")
 
@@ -102,10 +101,4 @@ def read_document(uri: str, timeout_s: float, access: DocumentAccess | None) -> 
 def _write_photo(path: Path, doc: IdDocument) -> None:
     if not doc.photo:
         raise CliError("the document has no photo")
-    try:
-        # the photo is personal data: readable by the technician only
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(doc.photo)
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+    write_output(path, doc.photo)  # personal data: readable by the technician only

@@ -1,7 +1,9 @@
 """``kiosk outbox``: the terminal's queue of submissions for the centre.
 
 Every action accepts ``--central URL`` and ``--data-dir DIR`` so a technician can point a
-terminal at a test centre without editing its config.
+terminal at a test centre without editing its config. Submissions the centre refused
+(dead) or kept failing on (quarantined) keep their sealed data until a technician
+decides: ``dead`` lists them, ``retry`` sends them again, ``discard`` deletes them.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import os
 import signal
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from kiosk.cli.common import CliError, add_config_arg, config_from, print_json
 from kiosk.outbox import OutboxSetup, make_worker, open_outbox, setup_from
-from offline_cache.store import Outbox, OutboxError
+from offline_cache.store import Outbox, OutboxError, UnknownEntry
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,11 +48,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     test.add_argument("--blob-kb", type=int, default=0, metavar="K", help="a K KB blob on each")
     test.set_defaults(func=_test)
 
-    dead = osub.add_parser("dead", help="submissions the centre refused, with the reason")
+    dead = osub.add_parser(
+        "dead", help="submissions refused by the centre or quarantined, with the reason"
+    )
     dead.add_argument("--json", action="store_true")
     dead.set_defaults(func=_dead)
 
-    for action in (status, sync, test, dead):
+    retry = osub.add_parser("retry", help="send dead or quarantined submissions again")
+    retry.add_argument("keys", nargs="*", metavar="ID", help="keys from `kiosk outbox dead`")
+    retry.add_argument("--all", action="store_true", help="every dead or quarantined one")
+    retry.set_defaults(func=_retry)
+
+    discard = osub.add_parser(
+        "discard", help="delete dead or quarantined submissions for good (data and files)"
+    )
+    discard.add_argument("keys", nargs="+", metavar="ID", help="keys from `kiosk outbox dead`")
+    discard.set_defaults(func=_discard)
+
+    for action in (status, sync, test, dead, retry, discard):
         add_config_arg(action)
         action.add_argument("--central", metavar="URL", help="centre URL (overrides config)")
         action.add_argument("--data-dir", type=Path, metavar="DIR", help="terminal data dir")
@@ -93,10 +108,13 @@ def _status(args: argparse.Namespace) -> int:
         print(f"state         {data['state']}{reason}")
         print(f"pending       {st.pending} ({st.bytes / 1024:.0f} KiB)")
         print(f"dead letter   {st.dead_letter}")
+        print(f"quarantined   {st.quarantined}")
         age = f"{st.oldest_age_s:.0f} s" if st.oldest_age_s is not None else "-"
         print(f"oldest        {age}")
         print(f"last success  {_when(st.last_success)}")
         print(f"last error    {st.last_error or '-'} {_when(st.last_error_at, '')}".rstrip())
+        if st.config_fault:
+            print(f"sending off   {st.config_fault} (since {_when(st.config_fault_at)})")
         print(f"central       {setup.central.url or '(none: no sync)'}")
     outbox.close()
     return 1 if data["state"] == "fault" else 0
@@ -118,8 +136,13 @@ def _sync(args: argparse.Namespace) -> int:
         outbox.sweep_orphans()
         report = worker.drain(give_up_after=args.give_up_after)
         left = outbox.pending_count()
-        print(f"sent {report.acknowledged}, dead letter {report.dead}, pending {left}")
+        print(
+            f"sent {report.acknowledged}, dead letter {report.dead},"
+            f" quarantined {report.quarantined}, pending {left}"
+        )
         outbox.close()
+        if report.halted:
+            raise CliError(f"sending stopped, {left} submission(s) kept: {report.errors[-1]}")
         if left:
             last = report.errors[-1] if report.errors else "unknown"
             raise CliError(f"{left} submission(s) still pending: {last}")
@@ -162,14 +185,51 @@ def _test(args: argparse.Namespace) -> int:
 
 def _dead(args: argparse.Namespace) -> int:
     outbox = _open(_setup(args))
-    rows: list[dict[str, Any]] = [
-        {"key": d.key, "kind": d.kind, "created_at": d.created_at, "reason": d.reason}
-        for d in outbox.dead_letters()
-    ]
+    rows = [d.as_dict() for d in outbox.dead_letters(limit=100_000)]
     outbox.close()
     if args.json:
         print_json(rows)
     else:
         for r in rows:
-            print(f"{r['key']}  {r['kind']:<20} {_when(r['created_at'])}  {r['reason']}")
+            data = "" if r["has_data"] else "  (data wiped)"
+            print(
+                f"{r['key']}  {r['state']:<11} {r['kind']:<20} {_when(r['created_at'])}"
+                f"  {r['reason']}{data}"
+            )
+    return 0
+
+
+def _retry(args: argparse.Namespace) -> int:
+    if bool(args.keys) == bool(args.all):
+        raise CliError("give the ID(s) to send again, or --all")
+
+    def act(outbox: Outbox) -> int:
+        if args.all:
+            return outbox.retry_all()
+        for key in args.keys:
+            outbox.retry(key)
+        return len(args.keys)
+
+    return _on_parked(args, "retry", act, "back in the queue")
+
+
+def _discard(args: argparse.Namespace) -> int:
+    def act(outbox: Outbox) -> int:
+        for key in args.keys:
+            outbox.discard(key)
+        return len(args.keys)
+
+    return _on_parked(args, "discard", act, "discarded")
+
+
+def _on_parked(args: argparse.Namespace, verb: str, act: Callable[[Outbox], int], done: str) -> int:
+    """Run a technician's decision on dead or quarantined submissions, in one line."""
+    outbox = _open(_setup(args))
+    try:
+        count = act(outbox)
+    except UnknownEntry as exc:
+        raise CliError(f"cannot {verb} {exc} (see: kiosk outbox dead)") from None
+    finally:
+        outbox.close()
+    print(f"{count} submission(s) {done}")
     return 0

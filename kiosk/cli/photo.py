@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CliError, print_json
+from kiosk.cli.common import CliError, print_json, write_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _write_report(path: Path | None, report: dict[str, Any]) -> None:
     if path is not None:
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_output(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
 def _process(args: argparse.Namespace) -> int:
@@ -69,13 +69,13 @@ def _process(args: argparse.Namespace) -> int:
         models.close()
 
     assert ctx.jpeg is not None and ctx.output is not None
-    args.out.write_bytes(ctx.jpeg)
+    write_output(args.out, ctx.jpeg)
     if args.sheet is not None:
         sheet = print_sheet(ctx.output, spec)
         ok, buf = cv2.imencode(".jpg", sheet, [cv2.IMWRITE_JPEG_QUALITY, 92])
         if not ok:
             raise CliError("could not encode the print sheet")
-        args.sheet.write_bytes(buf.tobytes())
+        write_output(args.sheet, buf.tobytes())
     report = build_report(ctx)
     _write_report(args.report_json, report)
     failed = [c.name for c in ctx.checks if not c.passed]

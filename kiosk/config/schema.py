@@ -106,12 +106,26 @@ class TicketConfig(_Strict):
     # This terminal's offline block: numbers like "A" + "K" + "007" when the centre is
     # unreachable. Every terminal of a hall needs its own letter(s).
     offline_tag: str = Field(default="Z", pattern=r"^[A-Z]{1,2}$")
-    # Key for the ticket's verification code; "" falls back to the hall id (guessable).
+    # Key of the ticket's verification code: 32 random bytes per hall, e.g. the 64 hex
+    # characters of `openssl rand -hex 32`, the same on every terminal of the hall.
+    # "" = tickets carry no code, and `kiosk doctor` reports a fault.
     verification_secret: str = ""
     # When set, the QR code is a link a phone opens, e.g. "https://queue.example.cn/t".
     follow_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     printer: PrinterProfileConfig = PrinterProfileConfig()
     layout: list[LayoutBlockConfig] = Field(default_factory=list)  # empty: built-in layout
+
+    @field_validator("verification_secret")
+    @classmethod
+    def _strong_secret(cls, value: str) -> str:
+        from kiosk.tickets.qr import MIN_SECRET_CHARS
+
+        if value and (len(value) < MIN_SECRET_CHARS or value != value.strip()):
+            raise ValueError(
+                f"at least {MIN_SECRET_CHARS} characters without spaces around: 32 random"
+                " bytes per hall, e.g. `openssl rand -hex 32`"
+            )
+        return value
 
     @field_validator("central_url")
     @classmethod
@@ -125,8 +139,9 @@ class TicketConfig(_Strict):
 
 
 class TechnicianConfig(_Strict):
-    # Salted PBKDF2 of the diagnostics PIN; `kiosk technician hash-pin` makes one.
-    pin_hash: str = Field(pattern=r"^pbkdf2-sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}$")
+    # Salted PBKDF2 of the diagnostics PIN (6-12 digits); `kiosk technician set-pin` writes
+    # one. "" (the shipped default): no PIN, diagnostics open for nobody.
+    pin_hash: str = Field("", pattern=r"^(pbkdf2-sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64})?$")
     max_tries: int = Field(ge=1, le=10)
     lockout_s: int = Field(ge=10, le=3600)
 

@@ -14,7 +14,7 @@ from enum import Enum, auto
 from devices.base import DeviceKind
 from devices.health import DeviceEvent, Health
 from kiosk.flows.journey import JourneyContext, JourneyEntry
-from kiosk.technician.pin import PinGate, PinResult
+from kiosk.technician.pin import LOCKOUT_FILE, PinGate, PinResult
 from kiosk.technician.self_test import TestOutcome, run_self_test
 from kiosk.terminal import Terminal, device_uris
 
@@ -43,7 +43,8 @@ class DiagnosticsJourney:
         self._gate = gate
         self._pool = pool
         self.state = DiagState.PIN
-        self.pin_message = ""
+        # No usable PIN configured (none, or a published one): say so before any typing.
+        self.pin_message = "unset" if gate.problem() else ""
         self._tests: dict[DeviceKind, Future[TestOutcome]] = {}
         self._outcomes: dict[DeviceKind, TestOutcome] = {}
 
@@ -86,7 +87,9 @@ class DiagnosticsJourney:
 
     # -- what the technician does -------------------------------------------
     def enter_pin(self, pin: str, now: float) -> PinResult:
-        result = self._gate.try_pin(pin, now)
+        """``now`` (the UI's monotonic clock) is not used: the lockout is kept in wall
+        time so that it survives a restart."""
+        result = self._gate.try_pin(pin)
         if result is PinResult.OK:
             self.state = DiagState.PANEL
             self.pin_message = ""
@@ -94,13 +97,19 @@ class DiagnosticsJourney:
         elif result is PinResult.WRONG:
             self.pin_message = "wrong"
             log.warning("wrong technician PIN")
+        elif result is PinResult.UNSET:
+            self.pin_message = "unset"
+            log.warning("diagnostics refused: %s", self._gate.problem())
+        elif result is PinResult.TOO_SHORT:
+            self.pin_message = "too_short"
+            log.warning("diagnostics refused: the technician PIN is shorter than 6 digits")
         else:
             self.pin_message = "locked"
-            log.warning("technician PIN locked for %.0f s", self._gate.locked_for(now))
+            log.warning("technician PIN locked for %.0f s", self._gate.locked_for())
         return result
 
     def locked_for(self, now: float) -> float:
-        return self._gate.locked_for(now)
+        return self._gate.locked_for()
 
     def run_test(self, kind: DeviceKind) -> None:
         if self.state is not DiagState.PANEL or kind in self._tests:
@@ -123,7 +132,14 @@ class DiagnosticsJourney:
 
 def diagnostics_entry(terminal: Terminal) -> JourneyEntry:
     tech = terminal.config.technician
-    gate = PinGate(tech.pin_hash, tech.max_tries, tech.lockout_s)  # shared: lockout survives
+    # One gate for every visit, its count kept in the data directory: the lockout
+    # survives leaving the screen and restarting the kiosk.
+    gate = PinGate(
+        tech.pin_hash,
+        tech.max_tries,
+        tech.lockout_s,
+        state_file=terminal.config.terminal.data_path / LOCKOUT_FILE,
+    )
 
     def start(ctx: JourneyContext, now: float) -> DiagnosticsJourney:
         return DiagnosticsJourney(terminal, gate, ctx.pool)

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from offline_cache.private import private_dir
+
 
 @dataclass(frozen=True)
 class IssuedNumber:
@@ -31,7 +33,7 @@ class LocalNumberStore:
     """
 
     def __init__(self, path: Path, timezone: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # the kiosk's data directory: 0700
         self._path = path
         self._tz = ZoneInfo(timezone)
         self._local = threading.local()

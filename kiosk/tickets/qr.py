@@ -5,6 +5,11 @@ Compact form (no ``follow_url``): ``HKT1|<hall_id>|<number>|<issued_at>|<code>``
 ``follow_url`` the same fields ride as query parameters of a link a phone opens.
 The code is the first 6 base32 characters of HMAC-SHA256(secret, hall|number|time),
 so the hall's staff (or the centre) can tell a real ticket from a made-up one.
+
+The secret is 32 random bytes per hall (``openssl rand -hex 32``), the same on every
+terminal of the hall and on the staff's checker. Without one there is no code at all: a
+key anyone can work out (the hall id printed in the QR, say) would let anyone forge one.
+``verify`` answers True or False for any text a scanner reads, never raises.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 PREFIX = "HKT1"
+MIN_SECRET_CHARS = 32  # e.g. 64 hex characters from `openssl rand -hex 32`
 
 
 class QrPayloadError(ValueError):
@@ -37,7 +43,32 @@ def _stamp(issued_at: datetime) -> str:
     return issued_at.isoformat(timespec="minutes")
 
 
+class QrSecretError(ValueError):
+    """No usable verification secret: no code can be made (or checked) with it."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"ticket.verification_secret: {problem}")
+        self.problem = problem
+
+
+def secret_problem(secret: str, hall_id: str = "") -> str | None:
+    """Why ``secret`` cannot key the verification code, or None when it can."""
+    if not secret:
+        return (
+            "empty: tickets carry no verification code; set 32 random bytes per hall"
+            " (openssl rand -hex 32), the same on every terminal of the hall"
+        )
+    if len(secret) < MIN_SECRET_CHARS:
+        return f"{len(secret)} characters, want at least {MIN_SECRET_CHARS} (openssl rand -hex 32)"
+    if hall_id and secret == hall_id:
+        return "must not be the hall id (it is printed in the QR code)"
+    return None
+
+
 def verification_code(secret: str, hall_id: str, number: str, issued_at: str) -> str:
+    """The 6-character code; ``QrSecretError`` without a usable secret (never a fallback)."""
+    if not secret:
+        raise QrSecretError("empty")
     mac = hmac.new(secret.encode(), f"{hall_id}|{number}|{issued_at}".encode(), hashlib.sha256)
     return base64.b32encode(mac.digest()).decode()[:6]
 
@@ -45,9 +76,14 @@ def verification_code(secret: str, hall_id: str, number: str, issued_at: str) ->
 def build(
     secret: str, hall_id: str, number: str, issued_at: datetime, follow_url: str = ""
 ) -> tuple[TicketQr, str]:
-    """The ticket's QR fields and the text to encode in the symbol."""
+    """The ticket's QR fields and the text to encode in the symbol.
+
+    With an empty ``secret`` the code field stays empty: the QR still carries the number
+    for the citizen's phone, and no checker will take it for a verified ticket.
+    """
     stamp = _stamp(issued_at)
-    qr = TicketQr(hall_id, number, stamp, verification_code(secret, hall_id, number, stamp))
+    code = verification_code(secret, hall_id, number, stamp) if secret else ""
+    qr = TicketQr(hall_id, number, stamp, code)
     if follow_url:
         query = urlencode({"h": hall_id, "n": number, "t": stamp, "v": qr.code})
         return qr, f"{follow_url}?{query}"
@@ -72,6 +108,16 @@ def parse_payload(payload: str) -> TicketQr:
 
 
 def verify(payload: str, secret: str) -> bool:
-    qr = parse_payload(payload)
+    """Is ``payload`` a ticket this ``secret`` made? False for anything else a scanner may
+    read: garbage, other QR codes, non-ASCII text, tickets without a code, and any secret
+    too weak to vouch for a ticket (empty, short, or the hall id printed in the QR)."""
+    try:
+        qr = parse_payload(payload)
+    except QrPayloadError:
+        return False
+    if secret_problem(secret, qr.hall_id):
+        return False
+    if not qr.code or not qr.code.isascii():
+        return False  # compare_digest raises on non-ASCII str: such a code is never ours
     expected = verification_code(secret, qr.hall_id, qr.number, qr.issued_at)
-    return hmac.compare_digest(expected, qr.code)
+    return hmac.compare_digest(expected.encode(), qr.code.encode())

@@ -253,11 +253,16 @@ class FaultProxy:
     ``("stored_garbage",)`` (forwards, then answers garbage: the centre has stored it).
     ``on_request(phase)`` is called with "before" (nothing forwarded yet) and "after" (the
     centre answered, the reply not yet passed on): the fault tests kill the client there.
+    When the script is empty, ``by_path`` (request path -> action) answers every request
+    to that path, and a request whose body or Idempotency-Key holds a ``poison`` string gets
+    ``("status", 500, None)``: a centre that fails on one submission and takes the rest.
     """
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.script: list[tuple] = []
+        self.by_path: dict[str, tuple] = {}
+        self.poison: set[str] = set()
         self.lock = threading.Lock()
         self.seen: list[str] = []
         self.on_request: Callable[[str], None] | None = None
@@ -274,7 +279,15 @@ class FaultProxy:
                 body = self.rfile.read(length)
                 with proxy.lock:
                     proxy.seen.append(self.path)
-                    action = proxy.script.pop(0) if proxy.script else ("pass",)
+                    if proxy.script:
+                        action = proxy.script.pop(0)
+                    elif any(
+                        p.encode() in body or p == self.headers.get("Idempotency-Key")
+                        for p in proxy.poison
+                    ):
+                        action = ("status", 500, None)
+                    else:
+                        action = proxy.by_path.get(self.path.split("?")[0], ("pass",))
                 if proxy.on_request:
                     proxy.on_request("before")
                 kind = action[0]

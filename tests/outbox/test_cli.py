@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from kiosk.cli import main
 
 from .conftest import KIOSK, Central, clean_env, free_port
 
@@ -95,3 +98,84 @@ def test_doctor_shows_the_outbox(tmp_path: Path) -> None:
     assert rows["outbox"]["state"] == "ok"
     assert rows["outbox"]["counters"]["pending"] == 2
     assert rows["outbox"]["uri"] == "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def here(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., tuple[int, str, str]]]:
+    """``kiosk ARGS...`` in this process: the same code as the command, without an
+    interpreter start per call (seconds each on a loaded 2-core machine)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        rc = main(list(args))
+        out = capsys.readouterr()
+        return rc, out.out, out.err
+
+    yield run
+
+
+def test_wrong_centre_url_stops_sending_and_status_and_doctor_name_it(
+    tmp_path: Path, central: Central, here: Callable[..., tuple[int, str, str]]
+) -> None:
+    data, key = tmp_path / "data", tmp_path / "k"
+    common = ["--data-dir", str(data), "--key-file", str(key)]
+    assert here("outbox", "test", "--count", "2", "--blob-kb", "4", *common)[0] == 0
+    wrong = central.url + "/v1"  # one path segment too many: the centre answers 404
+    out = kiosk("sync", "--once", "--central", wrong, *common)  # a real process: one line
+    assert out.returncode == 1
+    assert out.stderr.startswith("kiosk: sending stopped, 2 submission(s) kept: centre refused")
+    assert "HTTP 404" in out.stderr and "Traceback" not in out.stderr
+    assert out.stderr.strip().count("\n") == 0
+    rc, stdout, _ = here("outbox", "status", "--json", *common)
+    assert rc == 1  # a fault
+    status = json.loads(stdout)
+    assert (status["pending"], status["dead_letter"], status["state"]) == (2, 0, "fault")
+    assert "HTTP 404" in status["config_fault"]
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[terminal]\ndata_dir = "{data}"\n[central]\nurl = "{wrong}"\nkey_file = "{key}"\n',
+        encoding="utf-8",
+    )
+    rc, stdout, _ = here("doctor", "--json", "--config", str(config))
+    assert rc == 1
+    [row] = [r for r in json.loads(stdout)["devices"] if r["device"] == "outbox"]
+    assert row["state"] == "fault" and "HTTP 404" in row["reason"]
+    assert row["counters"]["pending"] == 2
+    # nothing was lost: the right URL delivers both
+    assert here("outbox", "sync", "--once", "--central", central.url, *common)[0] == 0
+    assert json.loads(here("outbox", "status", "--json", *common)[1])["state"] == "ok"
+
+
+def test_dead_letters_list_retry_and_discard(
+    tmp_path: Path, central: Central, here: Callable[..., tuple[int, str, str]]
+) -> None:
+    from .conftest import FaultProxy
+
+    common = ["--data-dir", str(tmp_path / "d"), "--key-file", str(tmp_path / "k")]
+    assert here("outbox", "test", "--count", "2", "--blob-kb", "3", *common)[0] == 0
+    proxy = FaultProxy(central.url)
+    # the centre's own verdict on each item: the batch, then each item alone, is a 422
+    proxy.script = [("status", 422, None)] * 3
+    try:
+        rc, stdout, _ = here("outbox", "sync", "--once", "--central", proxy.url, *common)
+    finally:
+        proxy.close()
+    assert rc == 0
+    assert "dead letter 2" in stdout
+    dead = json.loads(here("outbox", "dead", "--json", *common)[1])
+    assert [d["state"] for d in dead] == ["dead", "dead"]
+    assert all(d["has_data"] and d["bytes"] > 3 * 1024 and "422" in d["reason"] for d in dead)
+    first, second = dead[0]["key"], dead[1]["key"]
+    assert first in here("outbox", "dead", *common)[1]
+
+    assert here("outbox", "retry", first, *common)[0] == 0
+    before = central.stats()["test_submissions"]
+    assert here("outbox", "sync", "--once", "--central", central.url, *common)[0] == 0
+    assert central.stats()["test_submissions"] - before == 1  # arrived whole
+
+    rc, stdout, _ = here("outbox", "discard", second, *common)
+    assert rc == 0 and "1 submission(s) discarded" in stdout
+    assert json.loads(here("outbox", "dead", "--json", *common)[1]) == []
+    rc, _, err = here("outbox", "retry", second, *common)
+    assert rc == 1
+    assert err.startswith(f"kiosk: cannot retry {second}: no dead or quarantined")
+    assert here("outbox", "retry", *common)[0] == 1  # neither IDs nor --all

@@ -59,7 +59,7 @@ def test_full_disk_refuses_cleanly_and_recovers_after_sync(
     with pytest.raises(OutboxFull, match="disk full"):
         ob.submit("photo", {"n": -1}, {"p": os.urandom(100_000)})
     assert ob.pending_count() == len(kept)
-    assert sorted(p.name for p in ob.blobs.root.iterdir()) == sorted(kept)
+    assert sorted(ob.blobs.keys_on_disk()) == sorted(kept)
     filler.unlink()
     del ob.can_accept
 

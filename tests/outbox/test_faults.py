@@ -111,8 +111,11 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
     assert blobs == N
     assert ob.pending_count() == 0
     assert ob.status().dead_letter == 0
+    # the running totals (admission's O(1) answer) survived every kill mid-transaction
+    assert ob.totals() == ob.recounted_totals()
+    assert ob.stored_bytes() == 0
     ob.sweep_orphans(min_age_s=0)  # files a kill left between commit and unlink
-    assert not any(ob.blobs.root.iterdir())
+    assert not ob.blobs.keys_on_disk()
     print(
         f"\n{lives} sync runs, {kills} SIGKILLs ({reasons}), "
         f"{stats['duplicates_refused']} replays answered from the stored result"
@@ -152,8 +155,9 @@ def test_sigkill_while_the_ui_submits_leaves_only_whole_submissions(tmp_path: Pa
     assert pending > 0
     prints = ob.db.execute("SELECT COUNT(*) FROM prints").fetchone()[0]
     assert prints == pending  # the print and its submission: both or neither
+    assert ob.totals() == ob.recounted_totals()  # kept in the same transactions
     items = ob.next_batch(limit=10_000, max_bytes=10**9)
     assert len(items) == pending, "every committed submission decrypts with its blob"
     assert all(len(i.blobs["photo.jpg"]) == 20000 for i in items)
     ob.sweep_orphans(min_age_s=0)
-    assert sorted(p.name for p in ob.blobs.root.iterdir()) == sorted(i.key for i in items)
+    assert sorted(ob.blobs.keys_on_disk()) == sorted(i.key for i in items)

@@ -3,6 +3,8 @@ misbehaving network (a proxy that answers 5xx, garbage, slowly, or not at all)."
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import uuid
 from pathlib import Path
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.xdist_group("outbox-sync")
 
 def _worker(
     outbox: Outbox, url: str, tid: str, *, batch_size: int = 10, read_timeout: float = 30.0,
-    **tls: str,
+    central_url: str = "", **tls: str,
 ) -> SyncWorker:  # fmt: skip
     settings = CentralSettings(url=url, read_timeout_s=read_timeout, **tls)
     return SyncWorker(
@@ -32,6 +34,7 @@ def _worker(
         backoff=Backoff(base_s=0.05, cap_s=0.2),
         idle_poll_s=0.05,
         heartbeat_s=0.5,
+        central_url=central_url,
     )
 
 
@@ -70,7 +73,7 @@ def test_worker_thread_drains_to_the_centre_and_beats(outbox: Outbox, central: C
         worker.stop()
     stats = central.stats()
     assert stats["terminals"][tid] == 28
-    assert not any(outbox.blobs.root.iterdir()), "acknowledged blobs must leave the disk"
+    assert not outbox.blobs.keys_on_disk(), "acknowledged blobs must leave the disk"
     st = outbox.status()
     assert st.last_success is not None and st.pending == 0
 
@@ -186,7 +189,7 @@ def test_slow_centre_times_out_then_replay_is_acknowledged(
     assert central.stats()["terminals"][tid] == 3
 
 
-def test_refused_items_go_to_dead_letters_and_never_block_the_queue(
+def test_only_the_centres_422_for_an_item_dead_letters_it_and_keeps_its_data(
     outbox: Outbox, central: Central, fault_proxy: FaultProxy
 ) -> None:
     tid = _tid()
@@ -197,26 +200,161 @@ def test_refused_items_go_to_dead_letters_and_never_block_the_queue(
     body = {"terminal_id": tid, "kind": "x", "created_at": 1.0, "record": {"other": 1}}
     assert s.post(f"{central.url}/v1/submissions", json=body,
                   headers={"Idempotency-Key": keys[0]}).status_code == 200  # fmt: skip
-    # the batch is refused whole (400); one by one, the first conflicts at the centre and
-    # the second is refused (422): the two behind them still go through
-    fault_proxy.script = [("status", 400, None), ("pass",), ("status", 422, None)]
+    # the centre refuses the batch whole (422); one by one, the first conflicts at the
+    # centre and the second is refused (422): the two behind them still go through
+    fault_proxy.script = [("status", 422, None), ("pass",), ("status", 422, None)]
     worker = _worker(outbox, fault_proxy.url, tid)
     step = worker.step()
     assert step.kind is StepKind.SENT
     assert (step.acknowledged, step.dead) == (2, 2)
-    dead = {d.key: d.reason for d in outbox.dead_letters()}
+    dead = {d.key: d for d in outbox.dead_letters()}
     assert set(dead) == {keys[0], keys[1]}
-    assert "different payload" in dead[keys[0]]
-    assert "422" in dead[keys[1]]
+    assert "different payload" in dead[keys[0]].reason
+    assert "422" in dead[keys[1]].reason
+    assert all(d.has_data for d in dead.values())
     assert central.stats()["terminals"][tid] == 3  # the conflicting one, plus keys 2 and 3
     assert outbox.pending_count() == 0
     assert outbox.status().dead_letter == 2
+    # the technician fixes the centre and sends the refused one again: it arrives whole
+    outbox.retry(keys[1])
+    assert worker.step().acknowledged == 1
+    assert central.stats()["terminals"][tid] == 4
     # 409 and 408 are "try again", not "invalid"
     _fill(outbox, 1)
     fault_proxy.script = [("status", 409, None), ("status", 408, None)]
     assert worker.step().kind is StepKind.RETRY
     assert worker.step().kind is StepKind.RETRY
     assert worker.step().acknowledged == 1
+
+
+def _readable(outbox: Outbox, keys: list[str]) -> None:
+    """Every key is still pending, decrypts, and has its photo."""
+    items = outbox.next_batch(limit=1000, max_bytes=10**9)
+    assert sorted(i.key for i in items) == sorted(keys)
+    assert all(len(i.blobs["photo.jpg"]) == 2000 for i in items)
+
+
+def test_wrong_centre_url_keeps_the_queue_and_says_so_everywhere(
+    outbox: Outbox, central: Central, tmp_path: Path
+) -> None:
+    """A ``central.url`` with one extra path segment: the real centre answers 404."""
+    tid = _tid()
+    keys = _fill(outbox, 3)
+    wrong = central.url + "/hall-kiosk"
+    worker = _worker(outbox, wrong, tid, central_url=wrong)
+    step = worker.step()
+    assert step.kind is StepKind.HALTED
+    assert step.dead == 0 and outbox.dead_letters() == []
+    _readable(outbox, keys)
+    st = outbox.status()
+    state, reason = st.health()
+    assert state == "fault"
+    assert "HTTP 404" in reason and "[central] url" in reason and wrong in reason
+    assert "3 submission(s) kept" in reason
+    beat = worker.heartbeat()
+    assert "HTTP 404" in beat.detail["config_fault"] and beat.detail["outbox"] == "fault"
+    assert beat.backlog == 3
+    # a drain stops at once instead of waiting for a fault that waiting cannot fix
+    report = worker.drain(give_up_after=10)
+    assert report.halted and report.acknowledged == 0 and "HTTP 404" in report.errors[-1]
+    _readable(outbox, keys)
+    # the URL fixed: everything arrives, and the fault is cleared by the first success
+    assert _worker(outbox, central.url, tid).drain().acknowledged == 3
+    assert central.stats()["terminals"][tid] == 3
+    assert outbox.status().config_fault is None
+    assert outbox.status().health() == ("ok", "")
+
+
+@pytest.mark.parametrize("code", [301, 308, 400, 401, 403, 404, 405, 413, 415])
+def test_proxy_refusals_stop_sending_and_delete_nothing(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy, code: int
+) -> None:
+    """ "Wrong place" or "not allowed" from whatever stands in front of the centre."""
+    tid = _tid()
+    keys = _fill(outbox, 3)
+    for path in ("/v1/submissions/batch", "/v1/submissions"):
+        fault_proxy.by_path[path] = ("status", code, None)
+    worker = _worker(outbox, fault_proxy.url, tid)
+    for _ in range(3):
+        step = worker.step()
+        assert step.kind is StepKind.HALTED, step
+        assert f"HTTP {code}" in step.error
+    assert outbox.dead_letters() == []
+    _readable(outbox, keys)
+    assert outbox.status().health()[0] == "fault"
+    fault_proxy.by_path.clear()
+    assert worker.drain().acknowledged == 3
+    assert central.stats()["terminals"][tid] == 3
+
+
+def test_heartbeat_carries_the_configuration_fault_to_the_centre(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    """A proxy's body limit (413) refuses every submission; the small heartbeat passes."""
+    tid = _tid()
+    _fill(outbox, 2)
+    for path in ("/v1/submissions/batch", "/v1/submissions"):
+        fault_proxy.by_path[path] = ("status", 413, None)
+    worker = _worker(outbox, fault_proxy.url, tid)
+    worker.start()
+    try:
+        assert wait_for(lambda: tid in central.stats()["heartbeats"])
+    finally:
+        worker.stop()
+    db_path = central.db.removeprefix("sqlite:///")
+    with sqlite3.connect(db_path) as conn:
+        (detail,) = conn.execute(
+            "SELECT detail FROM heartbeats WHERE terminal_id = ?", [tid]
+        ).fetchone()
+    detail = json.loads(detail)
+    assert detail["outbox"] == "fault"
+    assert "HTTP 413" in detail["config_fault"]
+    assert central.stats()["heartbeats"][tid]["backlog"] == 2
+    assert outbox.pending_count() == 2
+
+
+def test_an_item_the_centre_fails_on_alone_is_quarantined_not_deleted(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    tid = _tid()
+    keys = _fill(outbox, 3)
+    fault_proxy.poison = {keys[1]}  # the centre answers 500 whenever this key is in a body
+    worker = _worker(outbox, fault_proxy.url, tid)
+    first = worker.step()  # the batch holds the poison: 500, nothing known yet
+    assert first.kind is StepKind.RETRY and first.acknowledged == 0
+    second = worker.step()  # one by one: the others go through, the poison gets a strike
+    assert second.acknowledged == 2 and outbox.strikes(keys[1]) == 1
+    steps = [worker.step() for _ in range(worker.quarantine_after - 1)]
+    assert steps[-1].quarantined == 1
+    assert outbox.pending_count() == 0
+    [parked] = outbox.dead_letters()
+    assert parked.key == keys[1] and parked.state == "quarantined" and parked.has_data
+    assert "500" in parked.reason
+    assert outbox.status().health()[0] == "degraded"
+    assert "1 quarantined" in outbox.status().health()[1]
+    assert worker.step().kind is StepKind.IDLE  # not retried forever
+    # not deleted: once the centre is fixed, a technician's retry delivers it
+    fault_proxy.poison = set()
+    outbox.retry(keys[1])
+    assert worker.step().acknowledged == 1
+    assert central.stats()["terminals"][tid] == 3
+
+
+def test_a_centre_failing_on_everything_quarantines_nothing(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    """The centre is down (5xx for submissions and heartbeats alike): only backoff."""
+    tid = _tid()
+    keys = _fill(outbox, 3)
+    for path in ("/v1/submissions/batch", "/v1/submissions", f"/v1/terminals/{tid}/heartbeat"):
+        fault_proxy.by_path[path] = ("status", 500, None)
+    worker = _worker(outbox, fault_proxy.url, tid)
+    for _ in range(3 * worker.quarantine_after):
+        assert worker.step().kind is StepKind.RETRY
+    assert outbox.dead_letters() == []
+    assert all(outbox.strikes(k) == 0 for k in keys)
+    fault_proxy.by_path.clear()
+    assert worker.drain().acknowledged == 3
 
 
 def test_local_item_invalid_for_the_wire_is_dead_lettered(outbox: Outbox, central: Central) -> None:

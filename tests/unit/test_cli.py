@@ -32,10 +32,13 @@ def test_version_and_help() -> None:
         assert command in helped.stdout
 
 
-def test_doctor_lists_every_device_and_exits_zero_when_healthy() -> None:
-    out = run("doctor", "--json")
+def test_doctor_lists_every_device_and_exits_zero_when_healthy(tmp_path: Path) -> None:
+    cfg = tmp_path / "k.toml"
+    cfg.write_text(f'[ticket]\nverification_secret = "{"c4" * 32}"\n', encoding="utf-8")
+    out = run("doctor", "--json", config=cfg)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
+    assert report["errors"] == []
     kinds = {row["device"]: row for row in report["devices"]}
     devices = {"id_card", "camera", "form_printer", "ticket_printer", "voice"}
     assert set(kinds) == devices | {"outbox"}

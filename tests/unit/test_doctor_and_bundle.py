@@ -21,6 +21,7 @@ from kiosk.terminal import build_terminal
 from tests.support import ManualClock, make_config
 
 KIOSK = [sys.executable, "-m", "kiosk"]
+TICKET_SECRET = "s3cret-ticket-key-of-this-hall-0123456789"  # 32+ characters
 
 
 def kiosk(*args: str, config: Path) -> subprocess.CompletedProcess[str]:
@@ -30,7 +31,12 @@ def kiosk(*args: str, config: Path) -> subprocess.CompletedProcess[str]:
 
 def test_a_terminal_on_simulators_is_not_production(tmp_path: Path) -> None:
     cfg = tmp_path / "kiosk.toml"
-    cfg.write_text(f'[terminal]\ndata_dir = "{tmp_path}"\n', encoding="utf-8")
+    cfg.write_text(
+        f'[terminal]\ndata_dir = "{tmp_path}"\n'
+        # a provisioned hall's ticket secret: without one, doctor reports an error
+        f'[ticket]\nverification_secret = "{"5e" * 32}"\n',
+        encoding="utf-8",
+    )
     plain = kiosk("doctor", config=cfg)
     assert plain.returncode == 0, plain.stdout + plain.stderr
     assert "warning: not production: simulated devices (id_card, camera" in plain.stdout
@@ -57,10 +63,10 @@ def test_a_real_device_is_not_called_simulated(tmp_path: Path) -> None:
 
 def test_support_bundle_of_a_seeded_session_holds_no_personal_data(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    config = make_config(data, '[ticket]\nverification_secret = "s3cret-ticket-key"\n')
+    config = make_config(data, f'[ticket]\nverification_secret = "{TICKET_SECRET}"\n')
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(
-        f'[terminal]\ndata_dir = "{data}"\n[ticket]\nverification_secret = "s3cret-ticket-key"\n',
+        f'[terminal]\ndata_dir = "{data}"\n[ticket]\nverification_secret = "{TICKET_SECRET}"\n',
         encoding="utf-8",
     )
     # A citizen's card is read in the form journey, and a form with it is queued.
@@ -100,7 +106,7 @@ def test_support_bundle_of_a_seeded_session_holds_no_personal_data(tmp_path: Pat
         "journal.txt",
     }
     everything = b"".join(members.values())
-    for secret in (card.name, card.id_number, card.address, "s3cret-ticket-key"):
+    for secret in (card.name, card.id_number, card.address, TICKET_SECRET):
         assert secret.encode() not in everything, secret
     assert json.loads(members["outbox-status.json"])["pending"] == 1
     config_seen = json.loads(members["config.json"])

@@ -152,6 +152,11 @@ def test_the_config_on_the_units_paths_loads_with_its_state_directory(tmp_path: 
     creds.mkdir()
     shutil.copy2(root / credential.group(2).lstrip("/"), creds / credential.group(1))
     state_dir = root / "var/lib" / state.group(1)
+    # The hall's ticket secret is provisioned per hall (the same on all its terminals), not
+    # by the installer: without it doctor reports an error. Provision it as a site would.
+    installed = root / config.group(1).lstrip("/")
+    with installed.open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[ticket]\nverification_secret = "{"9a" * 32}"\n')
     env = dict(
         os.environ,
         KIOSK_CONFIG=str(root / config.group(1).lstrip("/")),

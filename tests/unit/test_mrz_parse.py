@@ -7,12 +7,16 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devices.idcard.mrz import (
     MrzCharacterError,
     MrzDateError,
+    MrzError,
     MrzFormat,
     MrzLayoutError,
+    bac_mrz_information,
     check_digit,
     parse_mrz,
     parse_mrz_text,
@@ -158,3 +162,21 @@ def test_cli_reports_a_wrong_check_digit_and_rejects_non_mrz() -> None:
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
     assert "Traceback" not in done.stderr
+
+
+def test_bac_access_dates_in_another_script_are_a_named_error() -> None:
+    """Arabic-Indic or full-width digits pass str.isdigit(); they must be refused as an
+    MrzDateError, not escape as a UnicodeEncodeError (a sibling of audit S24)."""
+    for birth in ("٧٤٠٨١٢", "７４０８１２"):
+        with pytest.raises(MrzDateError):
+            bac_mrz_information("L898902C3", birth, "120415")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=6, max_size=6), st.text(min_size=6, max_size=6))
+def test_bac_access_with_any_dates_is_bytes_or_a_named_error(birth: str, expiry: str) -> None:
+    try:
+        info = bac_mrz_information("L898902C3", birth, expiry)
+    except MrzError:
+        return
+    assert len(info) == 24 and info.isascii()

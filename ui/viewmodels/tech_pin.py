@@ -33,6 +33,16 @@ class TechPinViewModel(ScreenViewModel):
             )
         if j.pin_message == "wrong":
             return self.pick("密码错误", "Wrong PIN")
+        if j.pin_message == "unset":
+            return self.pick(
+                "未设置技术人员密码，请用 kiosk technician set-pin 设置",
+                "No technician PIN set: use kiosk technician set-pin",
+            )
+        if j.pin_message == "too_short":
+            return self.pick(
+                "密码少于6位，请用 kiosk technician set-pin 更换",
+                "PIN shorter than 6 digits: change it with kiosk technician set-pin",
+            )
         return self.pick("请输入技术人员密码", "Technician PIN")
 
     masked = Property(str, _masked, notify=changed)

@@ -60,6 +60,7 @@ class VirtualPassport:
         max_plain: int = 4096,
         remove_after_apdus: int | None = None,
         delay_s: float = 0.0,
+        more_forever: int | None = None,
     ) -> None:
         self.files = files
         self.k_enc, self.k_mac = crypto.bac_keys(bac_mrz_information(*access))
@@ -68,6 +69,9 @@ class VirtualPassport:
         self.max_plain = max_plain
         self.remove_after_apdus = remove_after_apdus
         self.delay_s = delay_s  # per APDU: a slow chip or a weak field
+        # A broken (or hostile) T=0 card: every answer is N bytes and 61 N, "more to come",
+        # forever, from the first SELECT on.
+        self.more_forever = more_forever
         self.log = ChipLog()
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -134,6 +138,9 @@ class VirtualPassport:
         except ValueError:
             return b"\x67\x00"
         self.log.instructions.add(cmd.ins)
+        if self.more_forever is not None and (cmd.ins == 0xC0 or cmd.ins == 0xA4):
+            n = self.more_forever
+            return bytes(n) + bytes([0x61, n])
         if cmd.extended:
             self.log.extended_apdus += 1
             if not self.accept_extended:

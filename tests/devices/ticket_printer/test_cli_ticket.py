@@ -23,13 +23,18 @@ def _fresh_log_handler() -> Iterator[None]:
         root.removeHandler(handler)
 
 
+SECRET = "5f0c9e6b8a2d4e17b3c1f0a9d8e7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918273"
+
+
 def config_file(tmp_path: Path, printer_uri: str, extra: str = "") -> str:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f'[terminal]\nid = "T07"\ndata_dir = "{tmp_path}"\n'
         "[devices]\n"
         f'ticket_printer = "{fast(printer_uri)}"\n'
-        '[ticket]\noffline_tag = "G"\n' + extra,
+        '[ticket]\noffline_tag = "G"\n'
+        # a provisioned hall's secret: without one, doctor reports a fault
+        f'verification_secret = "{SECRET}"\n' + extra,
         encoding="utf-8",
     )
     return str(path)

@@ -57,8 +57,9 @@ def test_issue_prints_the_centres_number_with_everything_on_it(
         "B001",
         "2026-11-27T09:30+08:00",
     )
-    assert fields.code == ticket.verification_code
-    assert qr.verify(ticket.qr_payload, "wuhan-citizen-centre")
+    # No secret configured: no code at all, so nothing on the ticket can be forged.
+    assert fields.code == ticket.verification_code == ""
+    assert not qr.verify(ticket.qr_payload, "wuhan-citizen-centre")
 
 
 def test_paper_out_still_issues_the_number_and_never_reuses_it(make_config: MakeConfig) -> None:
@@ -101,10 +102,13 @@ def test_unknown_service_names_the_known_ones(make_config: MakeConfig) -> None:
 
 
 def test_follow_url_makes_the_qr_a_link(make_config: MakeConfig) -> None:
-    config = make_config('follow_url = "https://queue.example.cn/t"\nverification_secret = "s3"\n')
+    secret = "3" * 64
+    config = make_config(
+        f'follow_url = "https://queue.example.cn/t"\nverification_secret = "{secret}"\n'
+    )
     ticket = TicketService(config, sim(), build_allocator(config)).issue("QIYE", NOW)
     assert ticket.qr_payload.startswith("https://queue.example.cn/t?h=wuhan-citizen-centre&n=DK001")
-    assert qr.verify(ticket.qr_payload, "s3")
+    assert qr.verify(ticket.qr_payload, secret)
     assert not qr.verify(ticket.qr_payload, "wuhan-citizen-centre")
 
 

@@ -172,7 +172,10 @@ def test_bad_mrz_argument_is_one_clear_line(
 def doctor(tmp_path: Path, uri: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        f'[terminal]\ndata_dir = "{tmp_path}"\n\n[devices]\nid_card = "{uri}"\n', "utf-8"
+        f'[terminal]\ndata_dir = "{tmp_path}"\n\n[devices]\nid_card = "{uri}"\n'
+        # a provisioned hall's secret: without one, doctor reports a fault
+        '[ticket]\nverification_secret = "' + "ab" * 32 + '"\n',
+        "utf-8",
     )
     return kiosk("doctor", "--config", str(config), "--json")
 
