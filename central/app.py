@@ -38,8 +38,9 @@ def _decode_blobs(sub: SubmissionIn) -> dict[str, bytes]:
         raise HTTPException(422, "a blob is not valid base64") from None
 
 
-def create_app(db_url: str) -> FastAPI:
-    store = CentralStore(make_engine(db_url))
+def create_app(db_url: str, fleet_repo: str | None = None) -> FastAPI:
+    engine = make_engine(db_url)
+    store = CentralStore(engine)
     app = FastAPI(
         title="Hall kiosk centre",
         version="1",
@@ -145,6 +146,12 @@ def create_app(db_url: str) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(v1)
+    if fleet_repo:
+        from pathlib import Path as FsPath
+
+        from central.fleet.web import mount_fleet
+
+        mount_fleet(app, FsPath(fleet_repo), engine)
 
     @app.exception_handler(ValueError)
     async def _value_error(_request: Request, exc: ValueError) -> JSONResponse:

@@ -39,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
     for path in (args.tls_cert, args.tls_key, args.client_ca):
         if path and not Path(path).is_file():
             raise CentralCliError(f"no such file: {path}")
-    app = create_app(_db_url(args.db))
+    app = create_app(_db_url(args.db), fleet_repo=args.fleet_repo)
     kwargs: dict[str, object] = {}
     if args.tls_cert:
         kwargs.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", help="server private key (PEM)")
     serve.add_argument("--client-ca", help="CA that signs terminal certificates: mTLS required")
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--fleet-repo", metavar="DIR", help="serve this fleet repository")
     serve.set_defaults(func=_serve)
     stats = sub.add_parser("stats", help="counts of submissions, duplicates and terminals")
     stats.add_argument("--db", help="database URL or SQLite path")
@@ -104,16 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--terminal", action="append", help="terminal id (repeat; default T01)")
     gen.add_argument("--host", action="append", help="server host name or IP (repeat)")
     gen.set_defaults(func=_gen_certs)
+    from central.fleet.cli import register as register_fleet
+
+    register_fleet(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    from central.fleet.cli import FleetCliError
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except CentralCliError as exc:
+    except (CentralCliError, FleetCliError) as exc:
         print(f"kiosk-central: {exc}", file=sys.stderr)
         return 1
     except ArgumentError as exc:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from kiosk.config import KioskConfig
 from kiosk.config.schema import CentralConfig
 from offline_cache.client import CentralClient, CentralSettings
@@ -61,6 +63,11 @@ def client_settings(central: CentralConfig) -> CentralSettings:
         client_cert=central.client_cert,
         client_key=central.client_key,
     )
+
+
+def central_session(central: CentralConfig) -> requests.Session:
+    """An HTTP session to the centre with the pinned CA and the terminal's certificate."""
+    return CentralClient(client_settings(central)).session
 
 
 def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:

@@ -29,6 +29,8 @@ COMMANDS = (
     "kiosk.cli.mrz",
     "kiosk.cli.outbox",
     "kiosk.cli.photo",
+    "kiosk.cli.fleet",
+    "kiosk.cli.config",
 )
 
 

@@ -156,6 +156,16 @@ class CentralConfig(_Strict):
         return self
 
 
+class FleetConfig(_Strict):
+    """``[fleet]``: signed configuration from the centre (python-tuf). Set only in the
+    terminal's own file: a fleet bundle can never change which root it trusts."""
+
+    root: str = ""  # the trusted root.json, installed once; "" = no fleet configuration
+    poll_s: int = Field(600, ge=5, le=86_400)  # how often to look for a new bundle
+    jitter: float = Field(0.2, ge=0, le=1)  # +- this share of poll_s, so halls do not align
+    probation_s: int = Field(120, ge=5, le=3600)  # a new bundle must prove healthy in this
+
+
 class KioskConfig(_Strict):
     terminal: TerminalConfig
     ui: UiConfig
@@ -165,6 +175,7 @@ class KioskConfig(_Strict):
     central: CentralConfig = Field(default_factory=lambda: CentralConfig.model_validate({}))
     services: list[ServiceCategory] = Field(min_length=1)
     photo: PhotoConfig = PhotoConfig()
+    fleet: FleetConfig = Field(default_factory=lambda: FleetConfig.model_validate({}))
 
     @model_validator(mode="after")
     def _unique_services(self) -> KioskConfig:
