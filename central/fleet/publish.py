@@ -85,6 +85,7 @@ def _dotted(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _line_of(text: str, dotted: str) -> int | None:
+    """The line of ``[dotted]`` (a table) or of ``leaf =`` inside its table."""
     table, _, leaf = dotted.rpartition(".")
     current = ""
     key = re.compile(rf"^\s*{re.escape(leaf)}\s*=")
@@ -92,6 +93,8 @@ def _line_of(text: str, dotted: str) -> int | None:
         stripped = line.strip()
         if stripped.startswith("["):
             current = stripped.strip("[]").strip()
+            if current == dotted:
+                return number
             continue
         if current == table and key.match(line):
             return number

@@ -161,11 +161,15 @@ def load_layered(path: Path | None = None) -> LayeredConfig:
     validate is left out and the terminal runs on its own file (the error is kept for the
     heartbeat). A broken terminal file still stops the start, naming file, line and key.
     """
+    from kiosk.photo.specs import use_fleet_specs
+
+    use_fleet_specs({})
     layers = _terminal_layers(path)
     base = load_layers(layers)
     if not base.fleet.root:
         return LayeredConfig(base, layers)
-    from kiosk.fleet.layers import fleet_set
+    from kiosk.fleet.layers import fleet_set, merged_specs
+    from kiosk.photo.errors import SpecError
 
     central = base.central
     fs = fleet_set(
@@ -179,8 +183,10 @@ def load_layered(path: Path | None = None) -> LayeredConfig:
     if not fleet_layers:
         return LayeredConfig(base, layers, fleet_error=fs.error)
     try:
+        use_fleet_specs(merged_specs(fs.photo_specs))
         config = load_layers([*layers, *fleet_layers])
-    except ConfigError as exc:
+    except (ConfigError, SpecError) as exc:
+        use_fleet_specs({})
         # Validated when applied; fails now only after a software change. Run on the
         # terminal's own file rather than not at all.
         log.error("fleet bundles not used: %s", exc)

@@ -8,14 +8,18 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kiosk.config.schema import KioskConfig
 from offline_cache.wire import (
     FleetBundle,
     FleetScope,
     fleet_key_blocked,
     fleet_target_path,
 )
+
+if TYPE_CHECKING:
+    from kiosk.forms.model import FormDefinition
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class FleetSet:
     layers: list[FleetLayer] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
     forms: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (where, text)
+    photo_specs: list[tuple[str, str]] = field(default_factory=list)  # (where, text), low first
     error: str = ""  # why the set is smaller than what was applied (for the heartbeat)
 
 
@@ -159,11 +164,48 @@ def fleet_set(
                     continue
                 out.layers.append(bundle_layer(path, vb.bundle, terminal_id, client_key))
                 out.versions[path] = vb.bundle.version
+                where = f"fleet:{path} v{vb.bundle.version}"
                 for form_id, text in vb.bundle.forms.items():
-                    out.forms[form_id] = (f"fleet:{path} v{vb.bundle.version} form {form_id}", text)
+                    out.forms[form_id] = (f"{where} form {form_id}", text)
+                if vb.bundle.photo_specs:
+                    out.photo_specs.append((f"{where} photo specs", vb.bundle.photo_specs))
             out.error = "; ".join(errors)
             return out
         except (FleetTrustError, BundleProblem) as exc:
             log.error("fleet generation %s not used: %s", number, exc)
             errors.append(f"generation {number}: {exc}")
     return FleetSet(error="; ".join(errors))
+
+
+def merged_specs(texts: list[tuple[str, str]]) -> dict[str, Any]:
+    """Photo specs of the bundles, a higher scope's spec replacing a lower one's."""
+    from kiosk.photo.specs import parse_specs
+
+    specs: dict[str, Any] = {}
+    for where, text in texts:
+        specs.update(parse_specs(text, where))
+    return specs
+
+
+def fleet_forms(config: KioskConfig) -> list[FormDefinition]:
+    """Form definitions from the verified bundles this terminal runs with (a bundle's
+    form replaces a built-in one with the same id). Empty without ``[fleet] root``."""
+    if not config.fleet.root:
+        return []
+    from kiosk.forms.loader import FormDefinitionError, parse_definition
+
+    central = config.central
+    fs = fleet_set(
+        config.terminal.data_path / "fleet",
+        Path(config.fleet.root),
+        config.terminal.id,
+        config.terminal.hall_id,
+        Path(central.client_key or central.client_cert) if central.client_cert else None,
+    )
+    forms = []
+    for form_id, (where, text) in fs.forms.items():
+        try:
+            forms.append(parse_definition(text, where, expect_id=form_id))
+        except FormDefinitionError as exc:  # validated when applied; a software change
+            log.error("fleet form not offered: %s", exc)
+    return forms

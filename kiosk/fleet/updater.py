@@ -40,7 +40,7 @@ from kiosk.fleet.generation import (
     Probation,
     verify_generation,
 )
-from kiosk.fleet.layers import BundleProblem, bundle_layer, scope_paths
+from kiosk.fleet.layers import BundleProblem, bundle_layer, merged_specs, scope_paths
 from offline_cache.wire import (
     FLEET_PREFIX,
     FleetAttempt,
@@ -335,8 +335,11 @@ def validate(ctx: FleetContext, bundles: dict[str, tuple[BundleRef, bytes]]) -> 
     """The merged config with the same schema as the terminal's own file, and every
     form definition the bundles carry. Raises ConfigError / BundleProblem."""
     from kiosk.forms.loader import FormDefinitionError, parse_definition
+    from kiosk.photo.errors import SpecError
+    from kiosk.photo.specs import use_fleet_specs
 
     layers = list(ctx.base_layers)
+    specs: list[tuple[str, str]] = []
     for path in scope_paths(ctx.terminal_id, ctx.hall_id):
         if path not in bundles:
             continue
@@ -349,7 +352,16 @@ def validate(ctx: FleetContext, bundles: dict[str, tuple[BundleRef, bytes]]) -> 
                 parse_definition(text, where, expect_id=form_id)
             except FormDefinitionError as exc:
                 raise BundleProblem(where, str(exc)) from None
-    return load_layers(layers)
+        if bundle.photo_specs:
+            specs.append((f"{FLEET}{path} v{fl.version} photo specs", bundle.photo_specs))
+    try:
+        before = use_fleet_specs(merged_specs(specs))
+    except SpecError as exc:
+        raise BundleProblem("photo specs", str(exc)) from None
+    try:
+        return load_layers(layers)
+    finally:
+        use_fleet_specs(before)  # the running kiosk keeps its own until it restarts
 
 
 def _record(fd: FleetDir, state: FleetState, result: CheckResult) -> CheckResult:
