@@ -14,6 +14,7 @@ from tuf.api import exceptions
 from tuf.ngclient.fetcher import FetcherInterface
 
 CHUNK = 64 * 1024
+ERROR_BODY_MAX = 16 * 1024
 
 
 class SessionFetcher(FetcherInterface):
@@ -35,7 +36,11 @@ class SessionFetcher(FetcherInterface):
             raise exceptions.DownloadError(f"cannot reach the centre: {_short(exc)}") from exc
         if response.status_code != 200:
             status = response.status_code
-            response.close()
+            # Read the (small) error body so the connection goes back to the pool: every
+            # poll ends with a 404 for the next root version, and a new TLS handshake
+            # each time would cost ten times the poll itself.
+            with response:
+                _drain(response, ERROR_BODY_MAX)
             raise exceptions.DownloadHTTPError(f"{url}: HTTP {status}", status)
         return self._chunks(response)
 
@@ -48,6 +53,17 @@ class SessionFetcher(FetcherInterface):
             raise exceptions.SlowRetrievalError(f"{response.url}: {_short(exc)}") from exc
         finally:
             response.close()
+
+
+def _drain(response: requests.Response, limit: int) -> None:
+    got = 0
+    try:
+        for chunk in response.iter_content(4096):
+            got += len(chunk)
+            if got > limit:
+                return  # a huge error body: give up the connection instead
+    except requests.exceptions.RequestException:
+        return
 
 
 def _short(exc: BaseException) -> str:
