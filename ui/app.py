@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
@@ -42,6 +43,9 @@ from ui.viewmodels.tech_panel import TechPanelViewModel
 from ui.viewmodels.tech_pin import TechPinViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
 from ui.viewmodels.ticket_services import TicketServicesViewModel
+
+if TYPE_CHECKING:
+    from kiosk.fleet.agent import FleetAgent
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +186,29 @@ class KioskUi:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
-def run_app(config: KioskConfig, windowed: bool) -> int:
+def watch_fleet(app: QGuiApplication, ui: KioskUi, fleet: FleetAgent | None) -> QTimer:
+    """Once a second on the UI thread: apply a verified bundle when no citizen session is
+    open, and leave the loop when the fleet agent asks for a restart."""
+    timer = QTimer()
+    if fleet is None:
+        return timer
+    fleet.attach({kind.value: dev for kind, dev in ui.terminal.devices.items()})
+    fleet.start()
+    fleet.ready()  # the attract screen is up: the probation check may start
+
+    def check() -> None:
+        fleet.tick(session_open=ui.controller.session is not None)
+        if fleet.restart_requested:
+            timer.stop()
+            app.quit()
+
+    timer.setInterval(1000)
+    timer.timeout.connect(check)
+    timer.start()
+    return timer
+
+
+def run_app(config: KioskConfig, windowed: bool, fleet: FleetAgent | None = None) -> int:
     started = time.monotonic()
     app = application()
     ui = KioskUi(build_terminal(config))
@@ -190,11 +216,20 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
         ui.window.show()
     else:
         ui.window.showFullScreen()
+    fleet_timer = watch_fleet(app, ui, fleet)
     # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
     signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     code = app.exec()
+    fleet_timer.stop()
     ui.shutdown_devices()
+    if fleet is not None:
+        fleet.stop()
+        if fleet.restart_requested:
+            from kiosk.fleet.agent import default_restart
+
+            logging.shutdown()
+            default_restart()  # on the newly applied (or rolled-back) configuration
     logging.shutdown()
     # Skip Qt's and Python's teardown of the QML scene: under load PySide6 can crash
     # while destroying it (seen as SIGSEGV/SIGABRT on exit), which systemd would log as

@@ -111,6 +111,23 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resign(args: argparse.Namespace) -> int:
+    from central.fleet.repo import FleetRepoError, open_repository
+
+    try:
+        repo = open_repository(Path(args.repo), Path(args.keys) if args.keys else None)
+        with repo.locked():
+            with repo.edit_targets():
+                pass
+            repo.do_snapshot()
+            repo.do_timestamp()
+    except FleetRepoError as exc:
+        raise FleetCliError(str(exc)) from None
+    targets = repo.targets()
+    print(f"targets v{targets.version} signed, valid until {targets.expires.isoformat()}")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     from central.cli import _db_url
     from central.fleet.status import fleet_status
@@ -196,6 +213,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     pub.add_argument("--json", action="store_true")
     pub.add_argument("file", metavar="FILE.toml")
     pub.set_defaults(func=_publish)
+
+    rs = fsub.add_parser(
+        "resign", help="sign the same bundles again before the targets metadata expires"
+    )
+    rs.add_argument("--repo", required=True, metavar="DIR")
+    rs.add_argument("--keys", metavar="DIR", help="offline keys (default DIR/keys)")
+    rs.set_defaults(func=_resign)
 
     st = fsub.add_parser("status", help="every terminal: hall, last seen, versions, faults")
     st.add_argument("--db", help="database URL or SQLite path")

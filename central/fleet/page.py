@@ -39,6 +39,7 @@ color:#1d2330}.pill.ok{background:#2e7d32}.pill.shutdown{background:#9aa3b5}
 .bar{background:#e3e6ec;border-radius:4px;height:14px;width:260px;display:flex;overflow:hidden}
 .bar span{display:block;height:100%}.bar .a{background:#2e7d32}.bar .f{background:#c62828}
 .bar .p{background:#90caf9}
+.warning{background:#fff3cd;border-left:6px solid #c62828;padding:8px 12px;margin:12px 0}
 .muted{color:#6b7385}.problems{margin:0;padding-left:18px}
 """
 
@@ -168,6 +169,8 @@ def render(status: FleetStatus, assist_calls: list[dict[str, Any]] | None = None
         f"<span class='when'>{escape(when)} · refreshes every {REFRESH_S} s</span></header><main>",
         f"<div class='counts'>{boxes}</div>",
     ]
+    for warning in status.warnings:
+        parts.append(f"<p class='warning'>⚠ {escape(warning)}</p>")
     if assist_calls is not None:
         parts.append(f"<h2>呼叫工作人员 Staff calls ({len(assist_calls)})</h2>")
         parts.append(_assist_rows(assist_calls) if assist_calls else "<p class='muted'>none</p>")

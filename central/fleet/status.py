@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -105,7 +106,7 @@ class FleetStatus:
     halls: list[HallView]
     rollouts: list[RolloutProgress]
     repository: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in TerminalState}
@@ -121,6 +122,7 @@ class FleetStatus:
             "halls": [h.as_dict() for h in self.halls],
             "rollouts": [r.as_dict() for r in self.rollouts],
             "repository": self.repository,
+            "warnings": self.warnings,
         }
 
 
@@ -184,11 +186,29 @@ def fleet_status(
         h.faults += v.state is TerminalState.FAULT
         h.backlog += v.backlog
     repository = None
+    warnings: list[str] = []
     if repo_dir is not None:
         from central.fleet.repo import describe, open_repository
 
         repository = describe(open_repository(repo_dir))
+        warnings = repository_warnings(repository, now)
     ordered_halls = sorted(
         halls.values(), key=lambda h: (-h.faults, h.online - h.terminals, h.hall_id)
     )
-    return FleetStatus(now, views, ordered_halls, rollouts, repository)
+    return FleetStatus(now, views, ordered_halls, rollouts, repository, warnings)
+
+
+EXPIRY_WARNING_DAYS = {"root": 30, "targets": 14}
+
+
+def repository_warnings(repository: dict[str, Any], now: float) -> list[str]:
+    """Offline-signed metadata about to expire: terminals would then refuse every
+    update (the online roles are renewed by the centre itself)."""
+    out = []
+    for role, days in EXPIRY_WARNING_DAYS.items():
+        expires = dt.datetime.fromisoformat(repository[role]["expires"].replace("Z", "+00:00"))
+        left = (expires.timestamp() - now) / 86400
+        if left < days:
+            fix = "fleet resign" if role == "targets" else "a new root (offline keys)"
+            out.append(f"{role} metadata expires in {left:.0f} days: {fix}")
+    return out

@@ -55,7 +55,7 @@ def mount_fleet(
 
     @app.get("/fleet", response_class=HTMLResponse, include_in_schema=False)
     def fleet_page() -> HTMLResponse:
-        status = fleet_status(store)
+        status = fleet_status(store, repo_dir=repo_dir)
         return HTMLResponse(render(status), headers={"Cache-Control": "no-store"})
 
     return store

@@ -96,7 +96,7 @@ def run_cycle(layered: LayeredConfig) -> dict[str, Any]:
     }
     if result.kind is not CheckKind.CANDIDATE or result.candidate is None:
         lock.release()
-        if result.kind is CheckKind.UNCHANGED:
+        if not result.version:  # nothing new was looked at: the newest applied bundle
             out["version"] = max(ctx.current_versions.values(), default=None)
         return out
     candidate = result.candidate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli.common import add_config_arg, config_from
+from kiosk.cli.common import add_config_arg
 from kiosk.frontend import load_frontend
 
 
@@ -16,5 +16,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = config_from(args)
-    return load_frontend().run(config, windowed=args.windowed)
+    from kiosk.config.loader import load_layered
+
+    layered = load_layered(args.config)
+    fleet = None
+    if layered.config.fleet.root:  # python-tuf is imported only for a fleet terminal
+        from kiosk.fleet.agent import default_restart, fleet_agent
+
+        fleet = fleet_agent(layered)
+        if fleet is not None and fleet.boot():
+            default_restart()  # crashed again and again on a new bundle: the previous one
+    return load_frontend().run(layered.config, windowed=args.windowed, fleet=fleet)

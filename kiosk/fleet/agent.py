@@ -77,7 +77,7 @@ class FleetAgent:
         layered: LayeredConfig,
         devices: Mapping[str, Device],
         session_factory: Callable[[], requests.Session],
-        restart: Callable[[], None],
+        restart: Callable[[], None] = lambda: None,
         *,
         rng: random.Random | None = None,
     ) -> None:
@@ -98,6 +98,15 @@ class FleetAgent:
         self._restart_requested = False
         self.last_result: CheckResult | None = None
         self.kiosk_lock = KioskLock(self.fd)
+
+    @property
+    def restart_requested(self) -> bool:
+        """True once a new set was applied or rolled back: the UI thread restarts."""
+        return self._restart_requested
+
+    def attach(self, devices: Mapping[str, Device]) -> None:
+        """The running kiosk's devices (built after :meth:`boot`)."""
+        self.devices = devices
 
     # --- start-up -------------------------------------------------------------------------
     def boot(self) -> bool:
@@ -222,6 +231,16 @@ class FleetAgent:
         rollback_generation(self.fd, verdict.reason)
         self._restart_requested = True
         self._restart()
+
+
+def fleet_agent(layered: LayeredConfig) -> FleetAgent | None:
+    """The agent for ``kiosk run``, or None when no fleet or no centre is configured."""
+    config = layered.config
+    if not config.fleet.root or not config.central.url:
+        return None
+    from kiosk.outbox import central_session
+
+    return FleetAgent(layered, {}, lambda: central_session(config.central))
 
 
 def default_restart() -> None:
