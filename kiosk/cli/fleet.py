@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,15 +62,10 @@ def started_devices(config: KioskConfig) -> Iterator[dict[str, Device]]:
             dev.close()
 
 
-def settle_s(config: KioskConfig) -> float:
-    """How long devices get after start before their health counts as the baseline."""
-    return min(2.0, float(config.fleet.probation_s))
-
-
 def run_cycle(layered: LayeredConfig) -> dict[str, Any]:
     """One full update cycle in this process. Returns ``{applied, version, reason}``."""
     from kiosk.fleet.agent import KioskLock
-    from kiosk.fleet.health import await_healthy, device_states
+    from kiosk.fleet.health import await_healthy, settled_states
     from kiosk.fleet.updater import CheckKind, FleetContext, apply, check, commit, rollback
     from kiosk.outbox import central_session
 
@@ -105,8 +99,7 @@ def run_cycle(layered: LayeredConfig) -> dict[str, Any]:
         return out
     try:
         with started_devices(config) as devices:
-            time.sleep(settle_s(config))
-            baseline = device_states(devices)
+            baseline = settled_states(devices)
         apply(ctx, candidate, baseline)
         with started_devices(candidate.config) as devices:
             verdict = await_healthy(devices, baseline, ctx.probation_s)

@@ -55,23 +55,53 @@ def await_healthy(
     ready: Callable[[], bool] = lambda: True,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-    every_s: float = 0.5,
+    every_s: float = 0.25,
+    quiet_s: float = 1.0,
 ) -> HealthVerdict:
     """Wait up to ``deadline_s`` for the kiosk to be ready (its watchdog-ready point) and
-    every device no worse than ``baseline``. Devices get the whole time to settle (a
-    network printer connecting, a camera opening)."""
+    every device no worse than ``baseline`` for ``quiet_s`` in a row (a network printer
+    looks fine until its connection fails). Devices get the whole time to settle."""
     start = clock()
     problems = ["not ready"]
+    good_since: float | None = None
     while True:
         waited = clock() - start
         if ready():
             problems = worse(baseline, device_reasons(devices))
-            if not problems:
-                return HealthVerdict(True, "", waited)
+            if problems:
+                good_since = None
+            else:
+                good_since = clock() if good_since is None else good_since
+                if clock() - good_since >= quiet_s:
+                    return HealthVerdict(True, "", waited)
         else:
+            good_since = None
             problems = ["the kiosk did not reach ready"]
         if waited >= deadline_s:
             return HealthVerdict(
                 False, f"not healthy after {deadline_s:g} s: " + "; ".join(problems), waited
             )
         sleep(min(every_s, max(0.0, deadline_s - waited)))
+
+
+def settled_states(
+    devices: Mapping[str, Device],
+    *,
+    quiet_s: float = 0.5,
+    max_s: float = 2.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, str]:
+    """Device states once they stop changing for ``quiet_s`` (a network printer takes a
+    moment to fail to connect), at most ``max_s`` after the call: the baseline."""
+    start = clock()
+    states = device_states(devices)
+    since = start
+    while clock() - start < max_s:
+        sleep(0.1)
+        now = device_states(devices)
+        if now != states:
+            states, since = now, clock()
+        elif clock() - since >= quiet_s:
+            break
+    return states

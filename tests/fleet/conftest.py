@@ -80,7 +80,9 @@ class Fleet:
     def repo(self) -> FleetRepository:
         return FleetRepository(self.repo_dir)
 
-    def terminal_config(self, tid: str, url: str | None = None, extra: str = "") -> Path:
+    def terminal_config(
+        self, tid: str, url: str | None = None, extra: str = "", probation_s: int = 5
+    ) -> Path:
         folder = self.tmp / f"terminal-{tid}"
         folder.mkdir(exist_ok=True)
         path = folder / "kiosk.toml"
@@ -102,7 +104,7 @@ client_cert = "{self.pki.cert(tid)}"
 client_key = "{self.pki.key(tid)}"
 [fleet]
 root = "{self.repo_dir / "root.json"}"
-probation_s = 5
+probation_s = {probation_s}
 {extra}
 """,
             encoding="utf-8",

@@ -16,13 +16,13 @@ from kiosk.terminal import build_terminal
 from tests.fleet.conftest import Fleet
 from tests.outbox.conftest import wait_for
 
-pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("fleet")]
+pytestmark = [pytest.mark.daemon]
 
 
 def test_a_verified_bundle_waits_for_the_citizen_then_applies_and_commits(
     fleet: Fleet,
 ) -> None:
-    cfg = fleet.terminal_config("T01", extra="poll_s = 5\n")
+    cfg = fleet.terminal_config("T01", extra="poll_s = 5\n", probation_s=120)
     layered = load_layered(cfg)
     terminal = build_terminal(layered.config)
     terminal.start()

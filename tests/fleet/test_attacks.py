@@ -19,7 +19,7 @@ from kiosk.config.loader import load_layered
 from kiosk.fleet.generation import FleetDir
 from tests.fleet.conftest import Fleet, Mirror, short_lived_timestamp
 
-pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("fleet")]
+pytestmark = [pytest.mark.daemon]
 
 
 def applied_good_set(fleet: Fleet) -> None:

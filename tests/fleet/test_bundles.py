@@ -15,7 +15,7 @@ from kiosk.forms.catalog import BUILTIN_DIR
 from tests.fleet.conftest import Fleet
 from tests.outbox.conftest import CENTRAL, clean_env
 
-pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("fleet")]
+pytestmark = [pytest.mark.daemon]
 
 SPEC = """
 [hall-a-badge]

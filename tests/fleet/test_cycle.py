@@ -15,7 +15,7 @@ from kiosk.fleet.generation import FleetDir
 from tests.fleet.conftest import PIN_HASH, Fleet
 from tests.outbox.conftest import KIOSK, clean_env
 
-pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("fleet")]
+pytestmark = [pytest.mark.daemon]
 
 
 def kiosk(*args: str) -> dict:

@@ -17,11 +17,12 @@ from kiosk.config.loader import load_layered
 from kiosk.fleet.generation import FleetDir
 from tests.fleet.conftest import Fleet
 
-pytestmark = [pytest.mark.daemon, pytest.mark.qt, pytest.mark.xdist_group("fleet")]
+pytestmark = [pytest.mark.daemon, pytest.mark.qt]
 
 
 def test_the_running_kiosk_applies_restarts_and_commits(fleet: Fleet) -> None:
-    cfg = fleet.terminal_config("T01", extra="poll_s = 5\n")
+    # A restart under a loaded CI machine takes seconds: give it the time a terminal has.
+    cfg = fleet.terminal_config("T01", extra="poll_s = 5\n", probation_s=120)
     fleet.publish("--all", fleet.toml("a.toml", "[ui]\nidle_timeout_s = 45\n"))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
     kiosk = Path(sys.executable).with_name("kiosk")

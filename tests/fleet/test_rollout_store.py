@@ -16,8 +16,6 @@ from central.store import make_engine
 from offline_cache.wire import DeviceBeat, FleetAttempt, HeartbeatIn
 from tests.outbox.conftest import postgres_url  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.xdist_group("fleet")]
-
 PATH = "all.json"
 PLAN = {"pilot_hall": "pilot", "shares": [0.5, 1.0], "max_failure_share": 0.25, "soak_s": 0}
 CUSTOM = {"version": 7, "scope": "all", "name": "", "rollout": PLAN}
