@@ -6,15 +6,17 @@ composition root, the CLI and ``kiosk doctor``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import requests
+from pydantic import ValidationError
 
-from kiosk.config import KioskConfig
+from kiosk.config import ConfigError, KioskConfig
 from kiosk.config.schema import CentralConfig
-from offline_cache.client import CentralClient, CentralSettings
+from offline_cache.client import CentralClient, CentralSettings, make_session
 from offline_cache.crypto import key_location
 from offline_cache.store import MiB, Outbox
 from offline_cache.sync import SyncWorker
@@ -32,9 +34,17 @@ class OutboxSetup:
 def setup_from(
     config: KioskConfig, *, data_dir: Path | None = None, **central_overrides: Any
 ) -> OutboxSetup:
-    """Overrides with a value of None or "" (not given) leave the config's value."""
+    """Overrides with a value of None or "" (not given) leave the config's value; the
+    result is checked as the config file would be (https, pinned CA, certificate)."""
     given = {k: v for k, v in central_overrides.items() if v not in (None, "")}
-    central = config.central.model_copy(update=given) if given else config.central
+    central = config.central
+    if given:
+        try:
+            central = CentralConfig.model_validate({**central.model_dump(), **given})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(["central", *(str(p) for p in first["loc"])])
+            raise ConfigError("(command line)", key, first["msg"]) from None
     return OutboxSetup(
         terminal_id=config.terminal.id,
         data_dir=(data_dir or config.terminal.data_path).expanduser(),
@@ -66,11 +76,16 @@ def client_settings(central: CentralConfig) -> CentralSettings:
 
 
 def central_session(central: CentralConfig) -> requests.Session:
-    """An HTTP session to the centre with the pinned CA and the terminal's certificate."""
-    return CentralClient(client_settings(central)).session
+    """The terminal's session to the centre (pinned CA, its certificate, no redirects),
+    for a thread of its own (the fleet updater's)."""
+    return make_session(client_settings(central))
 
 
-def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:
+def make_worker(
+    setup: OutboxSetup,
+    outbox: Outbox,
+    beat_extra: Callable[[], dict[str, Any]] | None = None,
+) -> SyncWorker:
     settings = client_settings(setup.central)
     return SyncWorker(
         outbox,
@@ -78,6 +93,7 @@ def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:
         setup.terminal_id,
         batch_size=setup.central.batch_size,
         heartbeat_s=setup.central.heartbeat_s,
+        beat_extra=beat_extra,
     )
 
 

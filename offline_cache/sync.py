@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -108,8 +109,12 @@ class SyncWorker:
         backoff: Backoff | None = None,
         idle_poll_s: float = 1.0,
         heartbeat_s: float = 60.0,
+        beat_extra: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.outbox = outbox
+        # More for the heartbeat from the terminal (software, devices, fleet state);
+        # called on this worker's thread.
+        self.beat_extra = beat_extra
         self._client_factory = client_factory
         self._client: CentralClient | None = None
         self.terminal_id = terminal_id
@@ -240,18 +245,33 @@ class SyncWorker:
         if now - self._last_beat < self.heartbeat_s:
             return
         self._last_beat = now
+        self.send_beat()
+
+    def send_beat(self, *, clean_shutdown: bool = False) -> bool:
+        """One heartbeat now; ``clean_shutdown`` on the last one of an orderly stop.
+        Returns whether the centre took it."""
         st = self.outbox.status()
         state, _reason = st.health()
+        fields: dict[str, Any] = {}
+        if self.beat_extra is not None:
+            try:
+                fields = self.beat_extra()
+            except Exception as exc:  # the beat itself matters more than its extras
+                log.error("heartbeat extras failed: %s", type(exc).__name__)
         beat = HeartbeatIn(
             backlog=st.pending,
             dead_letter=st.dead_letter,
             oldest_age_s=st.oldest_age_s,
             detail={"outbox": state, "key": st.key_state},
+            clean_shutdown=clean_shutdown,
+            **fields,
         )
         try:
             self.client.heartbeat(self.terminal_id, beat)
         except (Transient, Refused) as exc:
             log.info("heartbeat not delivered: %s", exc)
+            return False
+        return True
 
     def start(self) -> threading.Thread:
         """Run in a daemon thread with its own SQLite connection and HTTP session."""
@@ -263,6 +283,9 @@ class SyncWorker:
     def _thread_main(self) -> None:
         try:
             self.run()
+            if self.beat_extra is not None:
+                # Stopped in order: say so, so the centre shows "shut down", not "offline".
+                self.send_beat(clean_shutdown=True)
         finally:
             self.outbox.close_thread()
             if self._client is not None:

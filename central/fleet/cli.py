@@ -11,7 +11,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from central.fleet.store import FleetStore
 
 
 class FleetCliError(Exception):
@@ -128,14 +131,20 @@ def _resign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(args: argparse.Namespace) -> int:
+def _store(args: argparse.Namespace) -> FleetStore:
     from central.cli import _db_url
-    from central.fleet.status import fleet_status
     from central.fleet.store import FleetStore
-    from central.store import make_engine
+    from central.store import open_database
 
-    store = FleetStore(make_engine(_db_url(args.db)))
+    return FleetStore(open_database(_db_url(args.db), 1))
+
+
+def _status(args: argparse.Namespace) -> int:
+    from central.fleet.status import fleet_status
+
+    store = _store(args)
     status = fleet_status(store, repo_dir=Path(args.repo) if args.repo else None)
+    store.db.dispose()
     if args.json:
         json.dump(status.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -153,12 +162,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _rollout(args: argparse.Namespace) -> int:
-    from central.cli import _db_url
     from central.fleet.status import fleet_status
-    from central.fleet.store import FleetStore
-    from central.store import make_engine
 
-    store = FleetStore(make_engine(_db_url(args.db)))
+    store = _store(args)
     if args.halt and not store.set_rollout_halted(args.halt, True, "halted by the admin"):
         raise FleetCliError(f"no rollout {args.halt!r}")
     if args.resume and not store.set_rollout_halted(args.resume, False, ""):

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from central.store import Database
 from offline_cache.wire import FleetAttempt, HeartbeatIn
 
 fleet_metadata = MetaData()
@@ -102,11 +103,18 @@ def rollout_id(path: str, version: int) -> str:
     return f"{path}@{version}"
 
 
+def create_fleet_schema(engine: Engine) -> None:
+    """The fleet's tables (once, before the centre's workers start)."""
+    fleet_metadata.create_all(engine)
+
+
 class FleetStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        fleet_metadata.create_all(engine)
+    """Writes on the database's writer, reads on its reader (SQLite: one writer)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+        create_fleet_schema(db.writer)
 
     # --- heartbeats -----------------------------------------------------------------------
     def record_beat(self, terminal_id: str, hall_id: str, beat: HeartbeatIn) -> float:
@@ -134,12 +142,12 @@ class FleetStore:
         stmt = stmt.on_conflict_do_update(
             index_elements=[fleet_terminals.c.terminal_id], set_=values
         )
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             conn.execute(stmt)
         return now
 
     def terminals(self) -> list[TerminalRow]:
-        with self.engine.connect() as conn:
+        with self.db.reader.connect() as conn:
             rows = conn.execute(select(fleet_terminals).order_by(fleet_terminals.c.terminal_id))
             return [
                 TerminalRow(
@@ -185,11 +193,11 @@ class FleetStore:
             )
             .on_conflict_do_nothing(index_elements=[fleet_rollouts.c.id])
         )
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             conn.execute(stmt)
 
     def rollouts(self) -> list[RolloutRow]:
-        with self.engine.connect() as conn:
+        with self.db.reader.connect() as conn:
             rows = conn.execute(select(fleet_rollouts).order_by(fleet_rollouts.c.created_at.desc()))
             return [
                 RolloutRow(
@@ -210,7 +218,7 @@ class FleetStore:
 
     def advance_rollout(self, rid: str, from_stage: int) -> bool:
         """Next stage, only if nobody moved or halted it meanwhile (several workers)."""
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             done = conn.execute(
                 update(fleet_rollouts)
                 .where(
@@ -223,7 +231,7 @@ class FleetStore:
         return done.rowcount == 1
 
     def set_rollout_halted(self, rid: str, halted: bool, reason: str) -> bool:
-        with self.engine.begin() as conn:
+        with self.db.writer.begin() as conn:
             done = conn.execute(
                 update(fleet_rollouts)
                 .where(fleet_rollouts.c.id == rid)

@@ -4,14 +4,16 @@ device reasons are the drivers' technician texts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devices.base import Device
 from kiosk import __version__
-from kiosk.fleet.generation import FleetDir
 from offline_cache.wire import DeviceBeat, FleetAttempt
+
+if TYPE_CHECKING:
+    from kiosk.fleet.generation import FleetDir
 
 REASON_MAX = 200
 
@@ -20,16 +22,29 @@ class FleetBeat:
     """Called by the sync worker at every heartbeat (from its own thread)."""
 
     def __init__(
-        self,
-        devices: Mapping[str, Device],
-        fleet_dir: Path | None,
-        config_versions: Callable[[], dict[str, int]],
-        heartbeat_s: float,
+        self, devices: Mapping[str, Device], fleet_dir: Path | None, heartbeat_s: float
     ) -> None:
         self.devices = devices
-        self.fleet_dir = FleetDir(fleet_dir) if fleet_dir is not None else None
-        self.config_versions = config_versions
+        self.fleet_dir: FleetDir | None = None
+        if fleet_dir is not None:  # python-tuf only on a fleet terminal
+            from kiosk.fleet.generation import FleetDir
+
+            self.fleet_dir = FleetDir(fleet_dir)
         self.heartbeat_s = heartbeat_s
+
+    def config_versions(self) -> dict[str, int]:
+        """The bundle versions of the generation in use (after any rollback at start)."""
+        if self.fleet_dir is None:
+            return {}
+        number = self.fleet_dir.pointer("current")
+        if number is None:
+            return {}
+        from kiosk.fleet.generation import FleetTrustError
+
+        try:
+            return self.fleet_dir.generation(number).versions
+        except FleetTrustError:
+            return {}
 
     def __call__(self) -> dict[str, Any]:
         fields: dict[str, Any] = {

@@ -46,11 +46,13 @@ class Pki:
 
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """One CA; T01 and T02 in hall-a, T03 in hall-b (the hall is in the certificate)."""
     out = tmp_path_factory.mktemp("pki")
-    args = [CENTRAL, "gen-certs", str(out)]
-    for tid in TERMINALS:
-        args += ["--terminal", tid]
-    subprocess.run(args, check=True, capture_output=True, env=clean_env())
+    for hall in sorted(set(TERMINALS.values())):
+        args = [CENTRAL, "gen-certs", str(out), "--hall", hall]
+        for tid in (t for t, h in TERMINALS.items() if h == hall):
+            args += ["--terminal", tid]
+        subprocess.run(args, check=True, capture_output=True, env=clean_env())
     return Pki(out)
 
 
@@ -147,6 +149,8 @@ def fleet(tmp_path: Path, pki: Pki) -> Iterator[Fleet]:
         db=f"sqlite:///{tmp_path / 'central.db'}",
         port=port,
         args=central_args(pki, repo_dir),
+        verify=str(pki.ca),
+        log_path=tmp_path / "central.log",
     )
     centre.start()
     try:

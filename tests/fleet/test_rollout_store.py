@@ -12,7 +12,7 @@ import pytest
 from central.fleet.rollout import bucket, gate
 from central.fleet.status import TerminalState, fleet_status
 from central.fleet.store import FleetStore
-from central.store import make_engine
+from central.store import open_database
 from offline_cache.wire import DeviceBeat, FleetAttempt, HeartbeatIn
 from tests.outbox.conftest import postgres_url  # noqa: F401 (fixture)
 
@@ -28,14 +28,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FleetStore
     else:
         request.applymarker(pytest.mark.daemon)
         url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    s = FleetStore(engine)
+    db = open_database(url, 2)
+    s = FleetStore(db)
     if request.param == "postgresql":  # one server for the session: start clean
-        with engine.begin() as conn:
+        with db.writer.begin() as conn:
             conn.exec_driver_sql("DELETE FROM fleet_terminals")
             conn.exec_driver_sql("DELETE FROM fleet_rollouts")
     yield s
-    engine.dispose()
+    db.dispose()
 
 
 def beat(store: FleetStore, tid: str, hall: str, version: int = 6, failed: bool = False) -> None:
