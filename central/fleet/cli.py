@@ -37,32 +37,25 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shares(value: str) -> tuple[float, ...]:
+def _stages(value: str) -> tuple[int, ...]:
     out = []
     for part in value.split(","):
         part = part.strip().rstrip("%")
-        try:
-            share = float(part) / 100
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a percentage: {part!r}") from None
-        if not 0 < share <= 1:
-            raise argparse.ArgumentTypeError(f"{part}% is not within 1..100")
-        out.append(share)
+        if not part.isdigit() or not 1 <= int(part) <= 100:
+            raise argparse.ArgumentTypeError(f"{part!r}: a whole percentage 1..100")
+        out.append(int(part))
     if out != sorted(out):
         raise argparse.ArgumentTypeError("stages must grow, e.g. 10,50,100")
-    if out[-1] != 1.0:
-        out.append(1.0)
+    if out[-1] != 100:
+        out.append(100)
     return tuple(out)
 
 
-def _percent(value: str) -> float:
-    try:
-        share = float(value.strip().rstrip("%")) / 100
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a percentage: {value!r}") from None
-    if not 0 <= share < 1:
-        raise argparse.ArgumentTypeError("give 0..99 (%)")
-    return share
+def _percent(value: str) -> int:
+    value = value.strip().rstrip("%")
+    if not value.isdigit() or int(value) > 99:
+        raise argparse.ArgumentTypeError(f"{value!r}: a whole percentage 0..99")
+    return int(value)
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -82,8 +75,8 @@ def _publish(args: argparse.Namespace) -> int:
     if args.pilot_hall or args.stages or args.max_failures is not None:
         rollout = RolloutPlan(
             pilot_hall=args.pilot_hall or "",
-            shares=args.stages or (1.0,),
-            max_failure_share=args.max_failures if args.max_failures is not None else 0.1,
+            stages_pct=args.stages or (100,),
+            max_failure_pct=args.max_failures if args.max_failures is not None else 10,
             soak_s=args.soak_s,
         )
     try:
@@ -205,7 +198,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     pub.add_argument("--pilot-hall", metavar="HALL", help="staged: this hall first")
     pub.add_argument(
-        "--stages", type=_shares, metavar="P,P,..", help="staged: shares in %%, e.g. 10,50,100"
+        "--stages", type=_stages, metavar="P,P,..", help="staged: shares in %%, e.g. 10,50,100"
     )
     pub.add_argument(
         "--max-failures",
@@ -214,7 +207,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="staged: stop when more than P%% of the terminals asked fail (default 10)",
     )
     pub.add_argument(
-        "--soak-s", type=float, default=600.0, metavar="S", help="staged: wait per stage"
+        "--soak-s", type=int, default=600, metavar="S", help="staged: wait per stage (600)"
     )
     pub.add_argument("--json", action="store_true")
     pub.add_argument("file", metavar="FILE.toml")

@@ -115,7 +115,7 @@ def _rollout_rows(rollouts: list[RolloutProgress]) -> str:
             f'<td><div class="bar" title="applied / failed / pending">{bar}</div>'
             f"{r.applied} applied · {r.failed} failed · {r.pending} pending · "
             f"{r.in_scope} in scope</td>"
-            f"<td>stop above {float(plan.get('max_failure_share', 0)):.0%} failed</td>"
+            f"<td>stop above {int(plan.get('max_failure_pct', 0))}% failed</td>"
             f"<td>{escape(r.row.reason)}</td>"
             "</tr>"
         )

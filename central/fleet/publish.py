@@ -46,18 +46,19 @@ class BundlePart(StrEnum):
 @dataclass(frozen=True)
 class RolloutPlan:
     """Staged rollout: a pilot hall first, then growing shares of the terminals; stop
-    for good when more than ``max_failure_share`` of those asked have failed."""
+    for good when more than ``max_failure_pct`` % of those asked have failed. Whole
+    numbers only: TUF's canonical JSON signs no floats."""
 
     pilot_hall: str = ""
-    shares: tuple[float, ...] = (1.0,)
-    max_failure_share: float = 0.1
-    soak_s: float = 0.0
+    stages_pct: tuple[int, ...] = (100,)
+    max_failure_pct: int = 10
+    soak_s: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "pilot_hall": self.pilot_hall,
-            "shares": list(self.shares),
-            "max_failure_share": self.max_failure_share,
+            "stages_pct": list(self.stages_pct),
+            "max_failure_pct": self.max_failure_pct,
             "soak_s": self.soak_s,
         }
 
@@ -155,9 +156,7 @@ def recipients_for(scope: FleetScope, name: str, recipients: list[Recipient]) ->
     if scope is FleetScope.TERMINAL:
         return [r for r in recipients if r.terminal_id == name]
     if scope is FleetScope.HALL:
-        # A certificate that names its hall must name this one; one that names none is
-        # taken as given (the admin pointed at this hall's certificates).
-        return [r for r in recipients if r.hall_id in (None, name)]
+        return [r for r in recipients if r.hall_id == name]
     return list(recipients)
 
 

@@ -9,7 +9,7 @@ database and moves them from the terminals' heartbeats:
   spread evenly;
 - a stage is done when every admitted terminal that is online has applied the version
   or failed to, and ``soak_s`` has passed; then the next stage opens;
-- when more than ``max_failure_share`` of the admitted terminals have failed to apply
+- when more than ``max_failure_pct`` % of the admitted terminals have failed to apply
   (refused it, or rolled back after the health check), the rollout stops for good
   (an admin may resume it: ``kiosk-central fleet rollout --resume ID``).
 
@@ -39,7 +39,7 @@ class Outcome(StrEnum):
 
 def stages(plan: dict[str, Any]) -> list[str | float]:
     out: list[str | float] = [PILOT] if plan.get("pilot_hall") else []
-    out.extend(float(s) for s in plan.get("shares", [1.0]))
+    out.extend(int(pct) / 100 for pct in plan.get("stages_pct", [100]))
     return out
 
 
@@ -183,7 +183,7 @@ def evaluate(store: FleetStore, now: float | None = None) -> list[RolloutProgres
             p = progress(row, terminals, now)
             if row.halted:
                 break
-            limit = float(row.plan.get("max_failure_share", 0.1))
+            limit = int(row.plan.get("max_failure_pct", 10)) / 100
             if p.failed and p.failed > limit * p.admitted:
                 reason = (
                     f"stopped: {p.failed} of {p.admitted} terminals failed to apply"

@@ -24,7 +24,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from central.certs import CertificateError, identity_of
 
 SEAL_FORMAT = "hk-seal-1"
 
@@ -57,31 +59,31 @@ def seal(public_key: ec.EllipticCurvePublicKey, value: object, aad: bytes) -> st
 
 @dataclass(frozen=True)
 class Recipient:
-    """A terminal that can open sealed values: its id, hall (if the certificate names
-    one) and certificate public key."""
+    """A terminal that can open sealed values: its id, hall and certificate key."""
 
     terminal_id: str
-    hall_id: str | None
+    hall_id: str
     public_key: ec.EllipticCurvePublicKey
     source: str
 
 
 def _recipient(cert: x509.Certificate, source: str) -> Recipient | None:
+    """The terminal a certificate names (its URI SANs, as the centre reads them), or
+    None for the CA's and the server's certificates beside them."""
     try:
         eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     except x509.ExtensionNotFound:
         return None
     if ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
-        return None  # the CA or the server certificate in a gen-certs folder
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    if not names:
-        raise SealError(f"{source}: the certificate names no terminal (no CN)")
+        return None
+    try:
+        who = identity_of(cert)
+    except CertificateError as exc:
+        raise SealError(f"{source}: {exc.reason}") from None
     key = cert.public_key()
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise SealError(f"{source}: terminal key is not an EC key; cannot seal to it")
-    units = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
-    hall = str(units[0].value) if units else None
-    return Recipient(str(names[0].value), hall, key, source)
+    return Recipient(who.terminal_id, who.hall_id, key, source)
 
 
 def load_recipients(paths: list[Path]) -> list[Recipient]:

@@ -17,7 +17,7 @@ from offline_cache.wire import DeviceBeat, FleetAttempt, HeartbeatIn
 from tests.outbox.conftest import postgres_url  # noqa: F401 (fixture)
 
 PATH = "all.json"
-PLAN = {"pilot_hall": "pilot", "shares": [0.5, 1.0], "max_failure_share": 0.25, "soak_s": 0}
+PLAN = {"pilot_hall": "pilot", "stages_pct": [50, 100], "max_failure_pct": 25, "soak_s": 0}
 CUSTOM = {"version": 7, "scope": "all", "name": "", "rollout": PLAN}
 
 
@@ -101,7 +101,7 @@ def test_pilot_hall_then_shares_then_a_stop_when_too_many_fail(store: FleetStore
 
 
 def test_a_rollout_below_the_threshold_reaches_everyone(store: FleetStore) -> None:
-    plan = {**PLAN, "pilot_hall": "", "shares": [0.3, 1.0], "max_failure_share": 0.5}
+    plan = {**PLAN, "pilot_hall": "", "stages_pct": [30, 100], "max_failure_pct": 50}
     custom = {**CUSTOM, "rollout": plan}
     terminals = [f"T{n:02d}" for n in range(1, 11)]
     for tid in terminals:
