@@ -32,7 +32,8 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #e3e6ec;font-size
 vertical-align:top}
 th{background:#e9ecf2;font-weight:600}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
-font-weight:600}
+font-weight:600;white-space:nowrap}
+.repo{color:#4a5163;font-size:14px;margin:10px 0 0}
 .pill.fault{background:#c62828}.pill.offline{background:#6d4c41}.pill.degraded{background:#f9a825;
 color:#1d2330}.pill.ok{background:#2e7d32}.pill.shutdown{background:#9aa3b5}
 .pill.halted{background:#c62828}.pill.complete{background:#2e7d32}.pill.rolling{background:#1565c0}
@@ -169,6 +170,13 @@ def render(status: FleetStatus, assist_calls: list[dict[str, Any]] | None = None
         f"<span class='when'>{escape(when)} · refreshes every {REFRESH_S} s</span></header><main>",
         f"<div class='counts'>{boxes}</div>",
     ]
+    repo = status.repository
+    if repo is not None:
+        expires = repo["targets"]["expires"][:10]
+        parts.append(
+            f"<p class='repo'>签名配置 Signed configuration: targets v{repo['targets']['version']}"
+            f" (valid until {escape(expires)}), {len(repo['bundles'])} bundle(s)</p>"
+        )
     for warning in status.warnings:
         parts.append(f"<p class='warning'>⚠ {escape(warning)}</p>")
     if assist_calls is not None:

@@ -139,7 +139,7 @@ def terminal_view(t: TerminalRow, now: float) -> TerminalView:
     if t.attempt is not None:
         a = t.attempt
         problems.append(f"update {a.path} v{a.version} {a.outcome.replace('_', ' ')}: {a.reason}")
-    if t.fleet_error:
+    if t.fleet_error and not (t.attempt and t.attempt.reason in t.fleet_error):
         problems.append(f"fleet check: {t.fleet_error}")
     if t.clean_shutdown:
         state = TerminalState.SHUTDOWN
