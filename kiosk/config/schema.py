@@ -125,20 +125,30 @@ class TechnicianConfig(_Strict):
 
 
 class PhotoConfig(_Strict):
-    """The ID photo booth: which spec it takes, on which background."""
+    """The ID photo booth: which photos this hall offers, on which background."""
 
-    spec: str = "cn-exit-entry"  # an id from kiosk/photo/specs.toml
-    background: str = ""  # a colour name of that spec, or #RRGGBB; "" = the spec's first
+    # The first is the default; with more than one the citizen chooses.
+    specs: list[str] = Field(default_factory=lambda: ["cn-exit-entry"], min_length=1)
+    spec: str = ""  # older configs: one spec; "" = use specs
+    background: str = ""  # a colour name of every offered spec, or #RRGGBB; "" = each one's first
+
+    @property
+    def offered(self) -> list[str]:
+        """The spec ids the booth offers, in menu order."""
+        return [self.spec] if self.spec else list(self.specs)
 
     @model_validator(mode="after")
     def _known_spec(self) -> PhotoConfig:
         from kiosk.photo.errors import PhotoError
         from kiosk.photo.specs import get_spec
 
-        try:
-            get_spec(self.spec).background_hex(self.background or None)
-        except PhotoError as exc:
-            raise ValueError(str(exc)) from None
+        if len(set(self.offered)) != len(self.offered):
+            raise ValueError(f"specs: listed twice in {self.offered}")
+        for spec_id in self.offered:
+            try:
+                get_spec(spec_id).background_hex(self.background or None)
+            except PhotoError as exc:
+                raise ValueError(f"{spec_id}: {exc}") from None
         return self
 
 

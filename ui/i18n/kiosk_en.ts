@@ -175,6 +175,16 @@
         <source>Back</source>
         <translation>Back</translation>
     </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>The countdown starts as soon as the picture is right.</source>
+        <translation>The countdown starts as soon as the picture is right.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>I'm ready</source>
+        <translation>I'm ready</translation>
+    </message>
 </context>
 <context>
     <name>PhotoHelpScreen</name>
@@ -215,9 +225,14 @@
         <translation>Retake</translation>
     </message>
     <message>
-        <location filename="../qml/PhotoResultScreen.qml" line="69" />
-        <source>OK, use this photo (%1)</source>
-        <translation>OK, use this photo (%1)</translation>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>If you do not tap OK within %1 s, this photo will not be kept.</source>
+        <translation>If you do not tap OK within %1 s, this photo will not be kept.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>OK, use this photo</source>
+        <translation>OK, use this photo</translation>
     </message>
 </context>
 <context>
@@ -241,6 +256,21 @@
         <location filename="../qml/PhotoSavedScreen.qml" line="73" />
         <source>Done (%1)</source>
         <translation>Done (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Your photo is saved, but the receipt did not print</source>
+        <translation>Your photo is saved, but the receipt did not print</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please take your printed receipt. Show it at the counter: your photo goes with your application.</source>
+        <translation>Please take your printed receipt. Show it at the counter: your photo goes with your application.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.</source>
+        <translation>Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.</translation>
     </message>
 </context>
 <context>
@@ -329,6 +359,14 @@
         <location filename="../qml/TicketServicesScreen.qml" line="17" />
         <source>Choose a service</source>
         <translation>Choose a service</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoChooseScreen</name>
+    <message>
+        <location filename="../qml/PhotoChooseScreen.qml" line="1" />
+        <source>Which photo do you need?</source>
+        <translation>Which photo do you need?</translation>
     </message>
 </context>
 </TS>

@@ -175,6 +175,16 @@
         <source>Back</source>
         <translation>返回</translation>
     </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>The countdown starts as soon as the picture is right.</source>
+        <translation>画面调整好后，会自动开始倒计时。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>I'm ready</source>
+        <translation>准备好了</translation>
+    </message>
 </context>
 <context>
     <name>PhotoHelpScreen</name>
@@ -214,9 +224,14 @@
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../qml/PhotoResultScreen.qml" line="69" />
-        <source>OK, use this photo (%1)</source>
-        <translation>确定，使用这张照片（%1）</translation>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>If you do not tap OK within %1 s, this photo will not be kept.</source>
+        <translation>%1 秒内不点“确定”，这张照片将不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>OK, use this photo</source>
+        <translation>确定，使用这张照片</translation>
     </message>
 </context>
 <context>
@@ -240,6 +255,21 @@
         <location filename="../qml/PhotoSavedScreen.qml" line="73" />
         <source>Done (%1)</source>
         <translation>完成（%1）</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Your photo is saved, but the receipt did not print</source>
+        <translation>照片已保存，但回执没有打印出来</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please take your printed receipt. Show it at the counter: your photo goes with your application.</source>
+        <translation>请取走打印的回执。办理业务时请向窗口出示，照片将随您的申请一起提交。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.</source>
+        <translation>请记下这个回执号，或请工作人员帮您记下。办理业务时请向窗口出示，照片将随您的申请一起提交。</translation>
     </message>
 </context>
 <context>
@@ -327,6 +357,14 @@
         <location filename="../qml/TicketServicesScreen.qml" line="17" />
         <source>Choose a service</source>
         <translation>请选择业务类型</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoChooseScreen</name>
+    <message>
+        <location filename="../qml/PhotoChooseScreen.qml" line="1" />
+        <source>Which photo do you need?</source>
+        <translation>您需要拍哪种照片？</translation>
     </message>
 </context>
 </TS>
