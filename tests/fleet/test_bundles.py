@@ -61,11 +61,15 @@ def test_form_definitions_and_photo_specs_travel_in_bundles(fleet: Fleet) -> Non
     form = form.replace('title_en = "Residence Permit Registration"', 'title_en = "Hall A permit"')
     fleet.publish("--hall", "hall-a", "--form", fleet.toml("hall_a_permit.toml", form))
     fleet.publish("--hall", "hall-a", "--photo-specs", fleet.toml("specs.toml", SPEC))
-    fleet.publish("--hall", "hall-a", fleet.toml("h.toml", '[photo]\nspec = "hall-a-badge"\n'))
+    fleet.publish(
+        "--hall",
+        "hall-a",
+        fleet.toml("h.toml", '[photo]\nspecs = ["hall-a-badge", "cn-id-card"]\n'),
+    )
     out = run_cycle(fleet.layered("T01"))
     assert out["applied"] is True, out
     config = fleet.layered("T01").config
-    assert config.photo.spec == "hall-a-badge"
+    assert config.photo.offered == ["hall-a-badge", "cn-id-card"]
     from kiosk.photo.specs import get_spec
 
     assert get_spec("hall-a-badge").background_hex(None) == "#3A6EA5"
