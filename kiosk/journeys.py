@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from kiosk.fleet.forms import with_fleet_forms
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.journey import JourneyEntry
@@ -70,7 +71,10 @@ def form_services(terminal: Terminal) -> FormServices | None:
         now=lambda: datetime.now(tz),
     )
     return FormServices(
-        load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
+        with_fleet_forms(load_catalog(), terminal.config),
+        terminal.id_card,
+        desk,
+        today=lambda: datetime.now(tz).date(),
     )
 
 

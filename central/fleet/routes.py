@@ -93,6 +93,8 @@ def fleet_router(
 
     @router.get("/targets/{target:path}", summary="A bundle (only all, own hall, own terminal)")
     def target(target: str, who: Any = who_dep) -> FileResponse:
+        if not _TARGET.match(target):
+            raise HTTPException(404, "no such bundle")
         if who.verified and not may_fetch(target, who.terminal_id, who.hall_id):
             raise HTTPException(403, "this bundle is not for this terminal")
         path = server.repo.layout.targets / target

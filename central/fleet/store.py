@@ -21,9 +21,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
-from central.store import Database
+from central.store import Database, _dialect_insert
 from offline_cache.wire import FleetAttempt, HeartbeatIn
 
 fleet_metadata = MetaData()
@@ -113,7 +112,7 @@ class FleetStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+        self._insert = _dialect_insert(db.writer)
         create_fleet_schema(db.writer)
 
     # --- heartbeats -----------------------------------------------------------------------

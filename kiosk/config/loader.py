@@ -168,17 +168,10 @@ def load_layered(path: Path | None = None) -> LayeredConfig:
     base = load_layers(layers)
     if not base.fleet.root:
         return LayeredConfig(base, layers)
-    from kiosk.fleet.layers import fleet_set, merged_specs
+    from kiosk.fleet.layers import fleet_set_for, merged_specs
     from kiosk.photo.errors import SpecError
 
-    central = base.central
-    fs = fleet_set(
-        base.terminal.data_path / "fleet",
-        Path(base.fleet.root),
-        base.terminal.id,
-        base.terminal.hall_id,
-        Path(central.client_key or central.client_cert) if central.client_cert else None,
-    )
+    fs = fleet_set_for(base)
     fleet_layers = [Layer(f"{FLEET}{fl.path} v{fl.version}", fl.text, fl.data) for fl in fs.layers]
     if not fleet_layers:
         return LayeredConfig(base, layers, fleet_error=fs.error)

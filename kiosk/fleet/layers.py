@@ -187,6 +187,18 @@ def merged_specs(texts: list[tuple[str, str]]) -> dict[str, Any]:
     return specs
 
 
+def fleet_set_for(config: KioskConfig) -> FleetSet:
+    """:func:`fleet_set` for a terminal's own config (its data folder, root, ids, key)."""
+    central = config.central
+    return fleet_set(
+        config.terminal.data_path / "fleet",
+        Path(config.fleet.root),
+        config.terminal.id,
+        config.terminal.hall_id,
+        Path(central.client_key or central.client_cert) if central.client_cert else None,
+    )
+
+
 def fleet_forms(config: KioskConfig) -> list[FormDefinition]:
     """Form definitions from the verified bundles this terminal runs with (a bundle's
     form replaces a built-in one with the same id). Empty without ``[fleet] root``."""
@@ -194,16 +206,8 @@ def fleet_forms(config: KioskConfig) -> list[FormDefinition]:
         return []
     from kiosk.forms.loader import FormDefinitionError, parse_definition
 
-    central = config.central
-    fs = fleet_set(
-        config.terminal.data_path / "fleet",
-        Path(config.fleet.root),
-        config.terminal.id,
-        config.terminal.hall_id,
-        Path(central.client_key or central.client_cert) if central.client_cert else None,
-    )
     forms = []
-    for form_id, (where, text) in fs.forms.items():
+    for form_id, (where, text) in fleet_set_for(config).forms.items():
         try:
             forms.append(parse_definition(text, where, expect_id=form_id))
         except FormDefinitionError as exc:  # validated when applied; a software change

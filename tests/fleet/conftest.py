@@ -139,16 +139,19 @@ probation_s = {probation_s}
         return dest
 
 
-@pytest.fixture
-def fleet(tmp_path: Path, pki: Pki) -> Iterator[Fleet]:
+@contextlib.contextmanager
+def running_fleet(
+    tmp_path: Path, pki: Pki, db: str | None = None, extra: tuple[str, ...] = ()
+) -> Iterator[Fleet]:
+    """A new repository and a centre serving it (SQLite in ``tmp_path`` by default)."""
     repo_dir = tmp_path / "repo"
     init_repository(repo_dir)
     port = free_port()
     centre = Central(
         url=f"https://127.0.0.1:{port}",
-        db=f"sqlite:///{tmp_path / 'central.db'}",
+        db=db or f"sqlite:///{tmp_path / 'central.db'}",
         port=port,
-        args=central_args(pki, repo_dir),
+        args=[*central_args(pki, repo_dir), *extra],
         verify=str(pki.ca),
         log_path=tmp_path / "central.log",
     )
@@ -157,6 +160,12 @@ def fleet(tmp_path: Path, pki: Pki) -> Iterator[Fleet]:
         yield Fleet(tmp_path, pki, repo_dir, centre)
     finally:
         centre.stop()
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, pki: Pki) -> Iterator[Fleet]:
+    with running_fleet(tmp_path, pki) as f:
+        yield f
 
 
 class Mirror:

@@ -10,8 +10,8 @@ import pytest
 
 from central.fleet.repo import init_repository
 from kiosk.cli.fleet import run_cycle
-from kiosk.fleet.layers import fleet_forms
-from kiosk.forms.catalog import BUILTIN_DIR
+from kiosk.fleet.forms import with_fleet_forms
+from kiosk.forms.catalog import BUILTIN_DIR, load_catalog
 from tests.fleet.conftest import Fleet
 from tests.outbox.conftest import CENTRAL, clean_env
 
@@ -73,8 +73,9 @@ def test_form_definitions_and_photo_specs_travel_in_bundles(fleet: Fleet) -> Non
     from kiosk.photo.specs import get_spec
 
     assert get_spec("hall-a-badge").background_hex(None) == "#3A6EA5"
-    forms = {f.id: f for f in fleet_forms(config)}
-    assert forms["hall_a_permit"].title_en == "Hall A permit"
+    catalog = with_fleet_forms(load_catalog(), config)  # what the form journey offers
+    assert catalog.get("hall_a_permit").title_en == "Hall A permit"
+    assert "residence_permit" in catalog.ids()  # the built-in ones stay
 
 
 def test_a_broken_form_definition_is_refused_with_where_it_is_wrong(fleet: Fleet) -> None:

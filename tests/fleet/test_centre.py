@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from central.fleet.repo import FleetRepository, init_repository
+from central.fleet.repo import FleetRepository
+from central.fleet.store import create_fleet_schema
+from central.store import open_database
 from kiosk.cli.fleet import run_cycle
 from kiosk.config.loader import load_layered
 from kiosk.terminal import build_terminal
-from tests.fleet.conftest import Fleet, Pki, central_args
+from tests.fleet.conftest import Fleet, Pki, running_fleet
 from tests.outbox.conftest import (
     CENTRAL,
-    Central,
     clean_env,
-    free_port,
     postgres_url,  # noqa: F401 (fixture)
 )
 
@@ -88,35 +88,19 @@ def fleet_status(fleet: Fleet) -> dict:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fleet_db(request: pytest.FixtureRequest, tmp_path: Path, pki: Pki) -> Iterator[Fleet]:
     """The fleet on each database the centre supports."""
-    repo_dir = tmp_path / "repo"
-    init_repository(repo_dir)
-    port = free_port()
     if request.param == "sqlite":
-        db, extra = f"sqlite:///{tmp_path / 'central.db'}", []
-    else:
-        db, extra = request.getfixturevalue("postgres_url"), ["--blobs", str(tmp_path / "b")]
-        from central.fleet.store import create_fleet_schema
-        from central.store import open_database
-
-        database = open_database(db, 1)  # one server per test session: start clean
-        create_fleet_schema(database.writer)
-        with database.writer.begin() as conn:
-            conn.exec_driver_sql("DELETE FROM fleet_terminals")
-            conn.exec_driver_sql("DELETE FROM fleet_rollouts")
-        database.dispose()
-    centre = Central(
-        url=f"https://127.0.0.1:{port}",
-        db=db,
-        port=port,
-        args=[*central_args(pki, repo_dir), *extra],
-        verify=str(pki.ca),
-        log_path=tmp_path / "central.log",
-    )
-    centre.start()
-    try:
-        yield Fleet(tmp_path, pki, repo_dir, centre)
-    finally:
-        centre.stop()
+        with running_fleet(tmp_path, pki) as fleet:
+            yield fleet
+        return
+    db = request.getfixturevalue("postgres_url")
+    database = open_database(db, 1)  # one server per test session: start clean
+    create_fleet_schema(database.writer)
+    with database.writer.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM fleet_terminals")
+        conn.exec_driver_sql("DELETE FROM fleet_rollouts")
+    database.dispose()
+    with running_fleet(tmp_path, pki, db, ("--blobs", str(tmp_path / "b"))) as fleet:
+        yield fleet
 
 
 def test_heartbeats_become_the_fleet_status(fleet_db: Fleet) -> None:
