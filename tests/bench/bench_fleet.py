@@ -94,6 +94,10 @@ class CountingRelay:
         self.sock.close()
 
 
+def hall_of(tid: str) -> str:
+    return f"hall-{int(tid[1:]) % 10}"
+
+
 def terminal_toml(tmp: Path, certs: Path, repo: Path, tid: str, port: int) -> Path:
     folder = tmp / "terminals" / tid
     folder.mkdir(parents=True)
@@ -102,7 +106,7 @@ def terminal_toml(tmp: Path, certs: Path, repo: Path, tid: str, port: int) -> Pa
         f"""
 [terminal]
 id = "{tid}"
-hall_id = "hall-{int(tid[1:]) % 10}"
+hall_id = "{hall_of(tid)}"
 data_dir = "{folder / "data"}"
 [central]
 url = "https://127.0.0.1:{port}"
@@ -169,10 +173,11 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-fleet-"))
     tids = [f"T{n:03d}" for n in range(1, args.terminals + 1)]
     certs = tmp / "certs"
-    gen = [str(BIN / "kiosk-central"), "gen-certs", str(certs)]
-    for tid in tids:
-        gen += ["--terminal", tid]
-    subprocess.run(gen, check=True, capture_output=True)
+    for hall in sorted({hall_of(t) for t in tids}):  # one CA; the hall is in each certificate
+        gen = [str(BIN / "kiosk-central"), "gen-certs", str(certs), "--hall", hall]
+        for tid in (t for t in tids if hall_of(t) == hall):
+            gen += ["--terminal", tid]
+        subprocess.run(gen, check=True, capture_output=True)
     repo = tmp / "repo"
     init_repository(repo)
     port = free_port()
