@@ -61,8 +61,8 @@ def chromium(fleet: Fleet, url: str, *extra: str) -> subprocess.CompletedProcess
     )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/apt-packages)")
 def test_fleet_page_in_headless_chromium(fleet: Fleet) -> None:
+    assert CHROMIUM is not None, "chromium is in scripts/apt-packages.txt: install it"
     for tid in ("T01", "T02", "T03"):
         beat(fleet, tid)
     bad = fleet.toml("bad.toml", '[devices]\nticket_printer = "escpos+tcp://127.0.0.1:9"\n')
