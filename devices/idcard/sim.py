@@ -70,4 +70,6 @@ class SimIdCardReader:
             self._health.count("no_card")
             raise CardReadError(self.role, "no card on the reader")
         self._health.count("reads")
-        return IdDocument.from_json(card.to_json())
+        doc = IdDocument.from_json(card.to_json())
+        doc.photo = card.photo  # the card's photo travels as bytes, not in the JSON
+        return doc

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 
 from kiosk.cli.common import add_config_arg
+from kiosk.config import ConfigError
+from kiosk.config.device_uris import check_device_uris
 from kiosk.frontend import load_frontend
+
+log = logging.getLogger(__name__)
+
+# sysexits' EX_CONFIG: the unit does not restart on it (RestartPreventExitStatus=78), since
+# a restart cannot fix a config file; `kiosk doctor` names the file and line.
+EX_CONFIG = 78
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from kiosk.config.loader import load_layered
 
-    layered = load_layered(args.config)
+    try:
+        layered = load_layered(args.config)
+    except ConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EX_CONFIG
+    # A bad device URI is that device's fault, not the kiosk's: say where, and go on.
+    for problem in check_device_uris(layered.config, layered.layers):
+        log.error("config: %s", problem)
     fleet = None
     if layered.config.fleet.root:  # python-tuf is imported only for a fleet terminal
         from kiosk.fleet.agent import default_restart, fleet_agent

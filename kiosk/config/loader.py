@@ -122,6 +122,12 @@ def default_layer() -> Layer:
     return _parse("<defaults>", text)
 
 
+def locate(layers: list[Layer], loc: tuple[str | int, ...]) -> tuple[str, int | None]:
+    """The file and line that set the key at ``loc`` (the top-most layer that sets it)."""
+    layer = _blame(layers, loc)
+    return layer.name, _find_line(layer.text, loc)
+
+
 @dataclass
 class LayeredConfig:
     """The effective config and the layers it came from, lowest first."""
@@ -190,3 +196,9 @@ def load_layered(path: Path | None = None) -> LayeredConfig:
 def load_config(path: Path | None = None) -> KioskConfig:
     """The effective configuration (see :func:`load_layered`)."""
     return load_layered(path).config
+
+
+def config_layers(path: Path | None = None) -> list[Layer]:
+    """The layers :func:`load_config` merges, each with its name and text (fleet layers
+    only when they verify), for callers that need to say where a value was set."""
+    return load_layered(path).layers
