@@ -37,6 +37,7 @@ from central.assist import assist_api
 from central.auth import PROXY_SECRET_HEADER, AdminStaff, CounterStaff, Terminal, TerminalGate
 from central.blobstore import open_blob_store
 from central.credentials import Credentials
+from central.fleet.web import mount_fleet, record_heartbeat
 from central.identity.api import identity_router
 from central.identity.desk import IdentityDesk
 from central.retention import Purger
@@ -232,6 +233,7 @@ def create_app(settings: CentreSettings) -> CentreApp:
         app.add_middleware(ProxyOnly, secret=gate.proxy_secret or b"")
     app.include_router(terminal_api())
     app.include_router(staff_api())
+    mount_fleet(app, db, settings.fleet_repo)
     app.include_router(identity_router(IdentityDesk(db, client_ca=settings.client_ca)))
     app.include_router(assist_api())
 
@@ -322,6 +324,7 @@ def terminal_api() -> APIRouter:
         store: CentralStore = request.app.state.store
         tid = terminal.act_as(terminal_id)
         at = store.heartbeat(tid, terminal.hall_id, beat)
+        record_heartbeat(request.app, tid, terminal.hall_id, beat)
         return HeartbeatOut(terminal_id=tid, received_at=at)
 
     @v1.post(

@@ -115,7 +115,20 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         threads=args.threads,
         retention=_retention(args),
         purge_every_s=float(args.purge_every),
+        fleet_repo=_fleet_repo(args.fleet_repo),
     )
+
+
+def _fleet_repo(value: str | None) -> str | None:
+    if not value:
+        return None
+    from central.fleet.repo import RepoLayout
+
+    if not RepoLayout(Path(value)).exists():
+        raise CentralCliError(
+            f"--fleet-repo {value}: not a fleet repository (kiosk-central fleet init --repo DIR)"
+        )
+    return str(Path(value).resolve())
 
 
 def _log_config(level: str) -> dict[str, object]:
@@ -136,7 +149,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     # Schema and blob folder made once here, not raced by the workers.
-    open_database(settings.db_url, 1).dispose()
+    db = open_database(settings.db_url, 1)
+    from central.fleet.store import create_fleet_schema
+
+    create_fleet_schema(db.writer)
+    db.dispose()
     open_blob_store(settings.blob_store)
     if settings.identity is IdentityMode.CLAIMED:
         print(
@@ -366,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds between retention purges (0: only kiosk-central purge)",
     )
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--fleet-repo", metavar="DIR", help="serve this fleet repository")
     serve.set_defaults(func=_serve)
 
     stats = sub.add_parser("stats", help="counts of submissions, duplicates, purges, terminals")
@@ -413,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also sweep blob files no row names (walks the whole store)",
     )
     purge.set_defaults(func=_purge)
+    from central.fleet.cli import register as register_fleet
+
+    register_fleet(sub)
     return p
 
 
@@ -420,13 +441,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from central.blobstore import BlobStoreError
+    from central.fleet.cli import FleetCliError
     from central.schema import SchemaError
     from central.settings import SettingsError
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CentralCliError, SettingsError, SchemaError) as exc:
+    except (CentralCliError, SettingsError, SchemaError, FleetCliError) as exc:
         print(f"kiosk-central: {exc}", file=sys.stderr)
         return 1
     except BlobStoreError as exc:

@@ -65,6 +65,7 @@ class CentreSettings:
     threads: int = 16
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     purge_every_s: float = 3600.0  # 0: only `kiosk-central purge`
+    fleet_repo: str | None = None  # a TUF repository served under /v1/fleet/ (fleet init)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.cli.common import CliError
 from kiosk.config import KioskConfig
 
+if TYPE_CHECKING:
+    from kiosk.fleet.agent import FleetAgent
+
 
 class Frontend(Protocol):
-    def run(self, config: KioskConfig, windowed: bool) -> int:
-        """Show the kiosk until it is closed; returns the exit code."""
+    def run(self, config: KioskConfig, windowed: bool, fleet: FleetAgent | None = None) -> int:
+        """Show the kiosk until it is closed; returns the exit code. ``fleet`` applies
+        signed configuration between citizen sessions (it asks for a restart)."""
 
     def tour(self, config: KioskConfig, out: Path) -> list[Path]:
         """Render every screen to PNG files under ``out``."""

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from devices.base import DeviceKind
 from devices.camera.protocol import Camera
 from devices.health import HealthState
+from kiosk.fleet.forms import with_fleet_forms
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.identity import identity_entry
@@ -189,7 +190,10 @@ def form_services(terminal: Terminal) -> FormServices | None:
         now=lambda: datetime.now(tz),
     )
     return FormServices(
-        load_catalog(), terminal.id_card, desk, today=lambda: datetime.now(tz).date()
+        with_fleet_forms(load_catalog(), terminal.config),
+        terminal.id_card,
+        desk,
+        today=lambda: datetime.now(tz).date(),
     )
 
 

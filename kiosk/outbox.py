@@ -6,15 +6,17 @@ composition root, the CLI and ``kiosk doctor``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import requests
 from pydantic import ValidationError
 
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.config.schema import CentralConfig
-from offline_cache.client import CentralClient, CentralSettings
+from offline_cache.client import CentralClient, CentralSettings, make_session
 from offline_cache.crypto import key_location
 from offline_cache.private import private_dir
 from offline_cache.store import MiB, Outbox
@@ -76,7 +78,17 @@ def client_settings(central: CentralConfig) -> CentralSettings:
     )
 
 
-def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:
+def central_session(central: CentralConfig) -> requests.Session:
+    """The terminal's session to the centre (pinned CA, its certificate, no redirects),
+    for a thread of its own (the fleet updater's)."""
+    return make_session(client_settings(central))
+
+
+def make_worker(
+    setup: OutboxSetup,
+    outbox: Outbox,
+    beat_extra: Callable[[], dict[str, Any]] | None = None,
+) -> SyncWorker:
     settings = client_settings(setup.central)
     return SyncWorker(
         outbox,
@@ -85,6 +97,7 @@ def make_worker(setup: OutboxSetup, outbox: Outbox) -> SyncWorker:
         batch_size=setup.central.batch_size,
         heartbeat_s=setup.central.heartbeat_s,
         central_url=setup.central.url,
+        beat_extra=beat_extra,
     )
 
 

@@ -63,6 +63,11 @@ class ServiceNotifier:
     def stopping(self) -> None:
         self._send("STOPPING=1\nSTATUS=stopping")
 
+    def reloading(self) -> None:
+        """The kiosk re-executes itself on a new fleet configuration; the new process
+        says READY=1 again at its first frame."""
+        self._send("RELOADING=1\nSTATUS=applying a new signed configuration")
+
     def ping_interval_ms(self) -> int | None:
         """How often to ping: a third of WatchdogSec (systemd asks for at least half)."""
         if self.watchdog_s is None:

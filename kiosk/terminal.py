@@ -7,7 +7,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from devices.base import Device, DeviceKind
 from devices.camera.protocol import Camera
@@ -144,5 +144,19 @@ def build_terminal(config: KioskConfig) -> Terminal:
     devices = open_devices(config)
     setup = setup_from(config)
     outbox = open_outbox(setup)
-    sync = make_worker(setup, outbox) if config.central.url else None
+    sync = None
+    if config.central.url:
+        sync = make_worker(setup, outbox, beat_extra=fleet_beat(config, devices))
     return Terminal(config=config, devices=devices, outbox=outbox, sync=sync)
+
+
+def fleet_beat(
+    config: KioskConfig, devices: dict[DeviceKind, Device]
+) -> Callable[[], dict[str, Any]]:
+    """The heartbeat's software version, device health and fleet state."""
+    from kiosk.fleet.beat import FleetBeat
+
+    fleet_dir = config.terminal.data_path / "fleet" if config.fleet.root else None
+    return FleetBeat(
+        {k.value: d for k, d in devices.items()}, fleet_dir, config.central.heartbeat_s
+    )

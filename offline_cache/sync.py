@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -148,10 +149,14 @@ class SyncWorker:
         config_fault_retry_s: float = 300.0,
         quarantine_after: int = 5,
         central_url: str = "",
+        beat_extra: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         """``config_fault_retry_s``: how often to probe while the centre refuses the
         terminal as such; ``quarantine_after``: strikes before an item is quarantined."""
         self.outbox = outbox
+        # More for the heartbeat from the terminal (software, devices, fleet state);
+        # called on this worker's thread.
+        self.beat_extra = beat_extra
         self._client_factory = client_factory
         self._client: CentralClient | None = None
         self.terminal_id = terminal_id
@@ -282,7 +287,7 @@ class SyncWorker:
 
     def _centre_answers(self) -> bool:
         """Does the centre take a heartbeat right now? (It is up: the item is at fault.)"""
-        return self._beat()
+        return self.send_beat()
 
     def _settle(self, results: list[SubmissionResult]) -> tuple[int, int]:
         """Record the centre's answers: acknowledged keys leave, conflicts go dead."""
@@ -361,8 +366,15 @@ class SyncWorker:
             elif step.kind in (StepKind.RETRY, StepKind.HALTED):
                 self._stop.wait(step.delay_s)
 
-    def heartbeat(self) -> HeartbeatIn:
-        """What the next heartbeat says: backlog, parked items, and any fault, by name."""
+    def heartbeat(self, clean_shutdown: bool = False) -> HeartbeatIn:
+        """What the next heartbeat says: backlog, parked items, and any fault, by name;
+        the terminal's extras (software, devices, fleet state)."""
+        fields: dict[str, Any] = {}
+        if self.beat_extra is not None:
+            try:
+                fields = self.beat_extra()
+            except Exception as exc:  # the beat itself matters more than its extras
+                log.error("heartbeat extras failed: %s", type(exc).__name__)
         st = self.outbox.status()
         state, reason = st.health()
         detail: dict[str, object] = {"outbox": state, "key": st.key_state}
@@ -377,6 +389,8 @@ class SyncWorker:
             dead_letter=st.dead_letter,
             oldest_age_s=st.oldest_age_s,
             detail=detail,
+            clean_shutdown=clean_shutdown,
+            **fields,
         )
 
     def _maybe_beat(self) -> None:
@@ -384,11 +398,13 @@ class SyncWorker:
         if now - self._last_beat < self.heartbeat_s:
             return
         self._last_beat = now
-        self._beat()
+        self.send_beat()
 
-    def _beat(self) -> bool:
+    def send_beat(self, *, clean_shutdown: bool = False) -> bool:
+        """One heartbeat now; ``clean_shutdown`` on the last one of an orderly stop.
+        Returns whether the centre took it."""
         try:
-            self.client.heartbeat(self.terminal_id, self.heartbeat())
+            self.client.heartbeat(self.terminal_id, self.heartbeat(clean_shutdown))
         except (Transient, Refused) as exc:
             log.info("heartbeat not delivered: %s", exc)
             return False
@@ -404,6 +420,9 @@ class SyncWorker:
     def _thread_main(self) -> None:
         try:
             self.run()
+            if self.beat_extra is not None:
+                # Stopped in order: say so, so the centre shows "shut down", not "offline".
+                self.send_beat(clean_shutdown=True)
         finally:
             self.outbox.close_thread()
             if self._client is not None:

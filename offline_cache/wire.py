@@ -73,11 +73,40 @@ class BatchOut(_Wire):
     results: list[SubmissionResult]
 
 
+class DeviceBeat(_Wire):
+    state: str = Field(pattern=r"^(ok|degraded|fault)$")
+    reason: str = Field("", max_length=200)
+
+
+class FleetAttempt(_Wire):
+    """The last update a terminal tried and did not keep."""
+
+    path: str = Field(max_length=200)
+    version: int = Field(ge=0)
+    outcome: str = Field(pattern=r"^(refused|rolled_back|failed)$")
+    reason: str = Field("", max_length=300)
+    at: float
+
+
 class HeartbeatIn(_Wire):
+    """What a terminal reports every ``heartbeat_s`` (no personal data in any field)."""
+
     backlog: int = Field(ge=0)
     dead_letter: int = Field(0, ge=0)
     oldest_age_s: float | None = None
     detail: dict[str, Any] = Field(default_factory=dict, description="no personal data")
+    software: str = Field(default="", max_length=64, description="kiosk software version")
+    heartbeat_s: float = Field(
+        default=60.0, gt=0, le=3600, description="the terminal's beat interval"
+    )
+    config_versions: dict[str, int] = Field(
+        default_factory=dict, description="applied fleet bundle version per scope"
+    )
+    devices: dict[str, DeviceBeat] = Field(default_factory=dict)
+    clean_shutdown: bool = Field(default=False, description="the last beat of an orderly stop")
+    fleet_checked_at: float | None = None
+    fleet_error: str = Field(default="", max_length=300, description="the last fleet check's error")
+    fleet_attempt: FleetAttempt | None = None
 
 
 class HeartbeatOut(_Wire):
@@ -147,6 +176,79 @@ def is_loopback_host(host: str) -> bool:
 def format_ticket_number(prefix: str, sequence: int) -> str:
     """``A`` + 23 -> ``A023``; sequences past 999 keep all their digits."""
     return f"{prefix}{sequence:03d}"
+
+
+# --- fleet configuration (TUF) -----------------------------------------------------------
+# The centre serves a TUF repository under ``/v1/fleet/metadata/`` and ``/v1/fleet/targets/``.
+# Each scope has one signed *bundle* target (JSON): ``all.json``, ``hall/<HALL>.json``,
+# ``terminal/<ID>.json``. Layers merge all < hall < terminal (docs/adr: fleet config).
+FLEET_PREFIX = f"{API_PREFIX}/fleet"
+FLEET_BUNDLE_FORMAT = "hall-kiosk-fleet-bundle/1"
+
+# Keys a bundle may never set: they are the terminal's own provisioning (who it is, where
+# its data and credentials live, which centre it trusts, which fleet root it trusts).
+FLEET_LOCAL_ONLY = (
+    "terminal.id",
+    "terminal.hall_id",
+    "terminal.data_dir",
+    "central.url",
+    "central.ca_file",
+    "central.client_cert",
+    "central.client_key",
+    "central.key_file",
+    "fleet",
+)
+# Keys whose values are secrets: a bundle carries them only sealed to each terminal's key.
+FLEET_SECRET_KEYS = ("ticket.verification_secret", "technician.pin_hash")
+
+
+class FleetScope(StrEnum):
+    ALL = "all"
+    HALL = "hall"
+    TERMINAL = "terminal"
+
+
+def fleet_target_path(scope: FleetScope, name: str = "") -> str:
+    """``all.json``, ``hall/<HALL>.json`` or ``terminal/<ID>.json``."""
+    if scope is FleetScope.ALL:
+        return "all.json"
+    return f"{scope.value}/{name}.json"
+
+
+def fleet_key_blocked(dotted: str) -> str | None:
+    """The FLEET_LOCAL_ONLY entry that covers ``dotted`` (``central.url``), or None."""
+    for blocked in FLEET_LOCAL_ONLY:
+        if dotted == blocked or dotted.startswith(blocked + "."):
+            return blocked
+    return None
+
+
+class FleetBundle(_Wire):
+    """One scope's signed bundle: a config layer (TOML text, so errors keep their line),
+    form definitions, photo specs, and secrets sealed per terminal."""
+
+    format: str = Field(FLEET_BUNDLE_FORMAT, pattern=r"^hall-kiosk-fleet-bundle/1$")
+    scope: FleetScope
+    name: str = Field("", max_length=64, description="hall or terminal id; '' for all")
+    version: int = Field(ge=1, description="the targets metadata version that published it")
+    published_at: float
+    config: str = Field("", description="TOML text of the config layer")
+    forms: dict[str, str] = Field(default_factory=dict, description="form id -> TOML text")
+    photo_specs: str = Field("", description="TOML text of extra photo specifications")
+    sealed: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="dotted config key -> terminal id -> sealed value (base64)",
+    )
+
+
+class RolloutAnswer(_Wire):
+    """``GET /v1/fleet/rollout?path=&version=``: may this terminal apply that bundle now?"""
+
+    admit: bool
+    rollout: str = ""
+    stage: str = ""
+    halted: bool = False
+    reason: str = ""
 
 
 # --- the identity check's evidence record (issue 10) ------------------------------------

@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -55,6 +56,9 @@ from ui.viewmodels.tech_panel import TechPanelViewModel
 from ui.viewmodels.tech_pin import TechPinViewModel
 from ui.viewmodels.ticket_result import TicketResultViewModel
 from ui.viewmodels.ticket_services import TicketServicesViewModel
+
+if TYPE_CHECKING:
+    from kiosk.fleet.agent import FleetAgent
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +298,28 @@ class KioskUi:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
+def watch_fleet(app: QGuiApplication, ui: KioskUi, fleet: FleetAgent | None) -> QTimer:
+    """Once a second on the UI thread: apply a verified bundle when no citizen session is
+    open, and leave the loop when the fleet agent asks for a restart. (The probation check
+    starts at the watchdog-ready point: the attract screen's first frame.)"""
+    timer = QTimer()
+    if fleet is None:
+        return timer
+    fleet.attach({kind.value: dev for kind, dev in ui.terminal.devices.items()})
+    fleet.start()
+
+    def check() -> None:
+        fleet.tick(session_open=ui.controller.session is not None)
+        if fleet.restart_requested:
+            timer.stop()
+            app.quit()
+
+    timer.setInterval(1000)
+    timer.timeout.connect(check)
+    timer.start()
+    return timer
+
+
 def configure_display(display: DisplayConfig) -> None:
     """eglfs settings from [display], before the QGuiApplication exists (docs/adr/0011).
     A variable the unit or a technician set wins."""
@@ -301,7 +327,7 @@ def configure_display(display: DisplayConfig) -> None:
         os.environ.setdefault("QT_QPA_EGLFS_HIDECURSOR", "1")
 
 
-def run_app(config: KioskConfig, windowed: bool) -> int:
+def run_app(config: KioskConfig, windowed: bool, fleet: FleetAgent | None = None) -> int:
     started = time.monotonic()
     notifier = ServiceNotifier()
     configure_display(config.display)
@@ -312,6 +338,8 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
         elapsed_ms = (time.monotonic() - started) * 1000
         log.info("attract screen up in %.0f ms", elapsed_ms)
         notifier.ready(f"{ui.status_line()}; up in {elapsed_ms:.0f} ms")
+        if fleet is not None:
+            fleet.ready()  # a bundle on probation is checked from here
 
     # READY=1 when the first frame of the attract screen is on the display, not before.
     first_frame = _FirstFrame(attract_screen_drawn)
@@ -322,11 +350,23 @@ def run_app(config: KioskConfig, windowed: bool) -> int:
         ui.window.showFullScreen()
     # Shown is not drawn: a display that never draws shows up as the gap between the two.
     log.info("window shown in %.0f ms", (time.monotonic() - started) * 1000)
+    fleet_timer = watch_fleet(app, ui, fleet)
     # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
     signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     code = app.exec()
-    notifier.stopping()
+    fleet_timer.stop()
+    if fleet is not None and fleet.restart_requested:
+        notifier.reloading()  # the same process comes back on the new configuration
+    else:
+        notifier.stopping()
     ui.shutdown_devices()
+    if fleet is not None:
+        fleet.stop()
+        if fleet.restart_requested:
+            from kiosk.fleet.agent import default_restart
+
+            logging.shutdown()
+            default_restart()  # on the newly applied (or rolled-back) configuration
     logging.shutdown()
     # Skip Qt's and Python's teardown of the QML scene: under load PySide6 can crash
     # while destroying it (seen as SIGSEGV/SIGABRT on exit), which systemd would log as

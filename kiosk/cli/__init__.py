@@ -32,6 +32,8 @@ COMMANDS = (
     "kiosk.cli.voice",
     "kiosk.cli.support_bundle",
     "kiosk.cli.identity",
+    "kiosk.cli.fleet",
+    "kiosk.cli.config",
 )
 
 

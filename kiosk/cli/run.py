@@ -8,7 +8,7 @@ import sys
 
 from kiosk.cli.common import add_config_arg
 from kiosk.config import ConfigError
-from kiosk.config.device_uris import load_checked
+from kiosk.config.device_uris import check_device_uris
 from kiosk.frontend import load_frontend
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kiosk.config.loader import load_layered
+
     try:
-        config, problems = load_checked(args.config)
+        layered = load_layered(args.config)
     except ConfigError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return EX_CONFIG
     # A bad device URI is that device's fault, not the kiosk's: say where, and go on.
-    for problem in problems:
+    for problem in check_device_uris(layered.config, layered.layers):
         log.error("config: %s", problem)
-    return load_frontend().run(config, windowed=args.windowed)
+    fleet = None
+    if layered.config.fleet.root:  # python-tuf is imported only for a fleet terminal
+        from kiosk.fleet.agent import default_restart, fleet_agent
+
+        fleet = fleet_agent(layered)
+        if fleet is not None and fleet.boot():
+            default_restart()  # crashed again and again on a new bundle: the previous one
+    return load_frontend().run(layered.config, windowed=args.windowed, fleet=fleet)

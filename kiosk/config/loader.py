@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,10 @@ from pydantic import ValidationError
 
 from kiosk.config.schema import KioskConfig
 
+log = logging.getLogger(__name__)
+
 TERMINAL_CONFIG = Path("/etc/hall-kiosk/kiosk.toml")
-FLEET_CONFIG = Path("/var/lib/hall-kiosk/fleet/current/kiosk.toml")
+FLEET = "fleet:"  # layer names of verified fleet bundles start with this
 
 
 @dataclass(frozen=True)
@@ -125,24 +128,77 @@ def locate(layers: list[Layer], loc: tuple[str | int, ...]) -> tuple[str, int | 
     return layer.name, _find_line(layer.text, loc)
 
 
-def load_config(path: Path | None = None, fleet: Path | None = None) -> KioskConfig:
-    """Defaults < terminal file (``path``, else $KIOSK_CONFIG, else /etc) < fleet layer."""
-    return load_layers(config_layers(path, fleet))
+@dataclass
+class LayeredConfig:
+    """The effective config and the layers it came from, lowest first."""
+
+    config: KioskConfig
+    layers: list[Layer]
+    fleet_generation: int | None = None
+    fleet_versions: dict[str, int] = field(default_factory=dict)
+    fleet_error: str = ""
+
+    def origin(self, loc: tuple[str | int, ...]) -> str:
+        """The layer that set the value at ``loc`` (the top-most one that has it)."""
+        return _blame(self.layers, loc).name
 
 
-def config_layers(path: Path | None = None, fleet: Path | None = None) -> list[Layer]:
-    """The layers :func:`load_config` merges, each with its file name and text."""
+def _terminal_layers(path: Path | None) -> list[Layer]:
     layers = [default_layer()]
     env = os.environ.get("KIOSK_CONFIG")
     terminal = path or (Path(env) if env else TERMINAL_CONFIG)
     if path is not None and not path.exists():
         raise ConfigError(str(path), "<file>", "no such file")
-    fleet_path = fleet or FLEET_CONFIG
-    for candidate in (terminal, fleet_path):
-        if candidate.exists():
-            try:
-                text = candidate.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ConfigError(str(candidate), "<file>", f"cannot read: {exc}") from None
-            layers.append(_parse(str(candidate), text))
+    if terminal.exists():
+        try:
+            text = terminal.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(terminal), "<file>", f"cannot read: {exc}") from None
+        layers.append(_parse(str(terminal), text))
     return layers
+
+
+def load_layered(path: Path | None = None) -> LayeredConfig:
+    """Defaults < terminal file (``path``, else $KIOSK_CONFIG, else /etc) < verified fleet
+    bundles (all < hall < terminal).
+
+    Fleet layers come only from bundles that verify against ``[fleet] root`` (python-tuf
+    signatures, checked again here at every load); a set that fails to verify or to
+    validate is left out and the terminal runs on its own file (the error is kept for the
+    heartbeat). A broken terminal file still stops the start, naming file, line and key.
+    """
+    from kiosk.photo.specs import use_fleet_specs
+
+    use_fleet_specs({})
+    layers = _terminal_layers(path)
+    base = load_layers(layers)
+    if not base.fleet.root:
+        return LayeredConfig(base, layers)
+    from kiosk.fleet.layers import fleet_set_for, merged_specs
+    from kiosk.photo.errors import SpecError
+
+    fs = fleet_set_for(base)
+    fleet_layers = [Layer(f"{FLEET}{fl.path} v{fl.version}", fl.text, fl.data) for fl in fs.layers]
+    if not fleet_layers:
+        return LayeredConfig(base, layers, fleet_error=fs.error)
+    try:
+        use_fleet_specs(merged_specs(fs.photo_specs))
+        config = load_layers([*layers, *fleet_layers])
+    except (ConfigError, SpecError) as exc:
+        use_fleet_specs({})
+        # Validated when applied; fails now only after a software change. Run on the
+        # terminal's own file rather than not at all.
+        log.error("fleet bundles not used: %s", exc)
+        return LayeredConfig(base, layers, fleet_error=f"bundles fail validation: {exc}")
+    return LayeredConfig(config, [*layers, *fleet_layers], fs.generation, fs.versions, fs.error)
+
+
+def load_config(path: Path | None = None) -> KioskConfig:
+    """The effective configuration (see :func:`load_layered`)."""
+    return load_layered(path).config
+
+
+def config_layers(path: Path | None = None) -> list[Layer]:
+    """The layers :func:`load_config` merges, each with its name and text (fleet layers
+    only when they verify), for callers that need to say where a value was set."""
+    return load_layered(path).layers

@@ -251,6 +251,16 @@ class UdevConfig(_Strict):
     ticket_printer_usb: str = Field("", pattern=_USB_ID)
 
 
+class FleetConfig(_Strict):
+    """``[fleet]``: signed configuration from the centre (python-tuf). Set only in the
+    terminal's own file: a fleet bundle can never change which root it trusts."""
+
+    root: str = ""  # the trusted root.json, installed once; "" = no fleet configuration
+    poll_s: int = Field(600, ge=5, le=86_400)  # how often to look for a new bundle
+    jitter: float = Field(0.2, ge=0, le=1)  # +- this share of poll_s, so halls do not align
+    probation_s: int = Field(120, ge=5, le=3600)  # a new bundle must prove healthy in this
+
+
 class KioskConfig(_Strict):
     terminal: TerminalConfig
     ui: UiConfig
@@ -263,6 +273,7 @@ class KioskConfig(_Strict):
     display: DisplayConfig = DisplayConfig()
     udev: UdevConfig = Field(default_factory=lambda: UdevConfig.model_validate({}))
     identity: IdentityConfig = IdentityConfig()
+    fleet: FleetConfig = Field(default_factory=lambda: FleetConfig.model_validate({}))
 
     @model_validator(mode="after")
     def _unique_services(self) -> KioskConfig:

@@ -179,8 +179,35 @@ def builtin_specs() -> dict[str, PhotoSpec]:
 
 
 def get_spec(spec_id: str) -> PhotoSpec:
-    """The built-in spec ``spec_id``; SpecError lists the known ids otherwise."""
-    specs = builtin_specs()
+    """The built-in spec ``spec_id`` (or one from a signed fleet bundle); SpecError lists
+    the known ids otherwise."""
+    specs = {**builtin_specs(), **_FLEET_SPECS}
     if spec_id not in specs:
         raise SpecError("photo spec", f"unknown id {spec_id!r} (known: {', '.join(specs)})")
     return specs[spec_id]
+
+
+# Specs from verified fleet bundles (kiosk/fleet): set by the config loader before it
+# validates [photo], so a bundle may add a spec and select it in one go.
+_FLEET_SPECS: dict[str, PhotoSpec] = {}
+
+
+def parse_specs(text: str, where: str) -> dict[str, PhotoSpec]:
+    """Specs from TOML text; errors name ``where`` and the field."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(where, str(exc)) from None
+    return {sid: _parse(sid, raw, where) for sid, raw in data.items()}
+
+
+def use_fleet_specs(specs: dict[str, PhotoSpec]) -> dict[str, PhotoSpec]:
+    """Make ``specs`` available to :func:`get_spec`; returns the ones they replace. A
+    built-in spec (each traced to its standard) cannot be replaced by a bundle."""
+    clash = sorted(set(specs) & set(builtin_specs()))
+    if clash:
+        raise SpecError("fleet photo specs", f"built-in {', '.join(clash)} cannot be replaced")
+    before = dict(_FLEET_SPECS)
+    _FLEET_SPECS.clear()
+    _FLEET_SPECS.update(specs)
+    return before
