@@ -7,6 +7,7 @@ import tomllib
 from importlib import resources
 
 from devices.voice.protocol import Voice
+from kiosk.flows.journey import Announces
 from kiosk.flows.kiosk import KioskController
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,9 @@ class VoicePrompts:
         self._last: str | None = None
         self._warned = False
         self._last_instruction = ""
+        self._announced: tuple[int, int] = (0, 0)  # (journey, seq) last said
         controller.on_change(self._screen_changed)
+        controller.on_change(self._announce)
 
     def _say(self, key: str, **values: str) -> None:
         if not self._enabled or key not in self._prompts:
@@ -49,6 +52,17 @@ class VoicePrompts:
         self._warned = False
         journey = self._c.journey
         self._say(str(screen), **(journey.prompt_values() if journey is not None else {}))
+
+    def _announce(self) -> None:
+        """Say a journey's announcement (the first problem on Next) once per new one."""
+        journey = self._c.journey
+        note = journey.announcement if isinstance(journey, Announces) else None
+        if note is None or (id(journey), note.seq) == self._announced:
+            return
+        self._announced = (id(journey), note.seq)
+        if self._enabled:
+            zh = self._c.language == "zh_CN"
+            self._voice.say(note.zh if zh else note.en, self._c.language)
 
     def instruction(self, key: str, zh: str, en: str) -> None:
         """Speak a live photo instruction once, when it differs from the last one."""

@@ -31,6 +31,7 @@ from ui.viewmodels.form_screens import (
     FormConfirmViewModel,
     FormResultViewModel,
     FormReviewViewModel,
+    FormUnavailableViewModel,
 )
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.photo_booth import PhotoBoothViewModel
@@ -67,6 +68,9 @@ def application() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
         ensure_platform()
+        # The on-screen keyboard loads only if this is set before the application exists;
+        # the unit and scripts/run-kiosk set it too, but the kiosk must not depend on that.
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
         app = QGuiApplication(["hall-kiosk"])
     assert isinstance(app, QGuiApplication)
     if not app.property("hallKioskFont"):
@@ -94,7 +98,9 @@ class KioskUi:
     def __init__(self, terminal: Terminal, clock: Clock = time.monotonic) -> None:
         self.app = application()
         self.terminal = terminal
-        self.controller = KioskController(terminal.config, available_journeys(terminal), clock())
+        self.controller = KioskController(
+            terminal.config, available_journeys(terminal), clock(), terminal.events
+        )
         c = self.controller
         self.shell = ShellViewModel(c, clock)
         booth = PhotoBoothViewModel(c, clock)
@@ -111,6 +117,7 @@ class KioskUi:
             "formComplete": FormCompleteViewModel(c, clock),
             "formReview": FormReviewViewModel(c, clock),
             "formResult": FormResultViewModel(c, clock),
+            "formUnavailable": FormUnavailableViewModel(c, clock),
             "photoSaved": PhotoSavedViewModel(c, clock),
             "techPin": TechPinViewModel(c, clock),
             "techPanel": TechPanelViewModel(c, clock),

@@ -384,7 +384,13 @@ def photo_entry(
     def start(ctx: JourneyContext, now: float) -> PhotoJourney:
         if not built:
             built.append(engine())
-        return PhotoJourney(camera, built[0], ctx.pool, now, deliver=deliver)
+        return PhotoJourney(
+            camera,
+            built[0],
+            ctx.pool,
+            now,
+            deliver=ctx.session.keeping_booth_photo(deliver or _keep_nowhere),
+        )
 
     return JourneyEntry(
         name="photo",

@@ -4,7 +4,10 @@ import QtQuick
 Rectangle {
     id: header
     property bool showBack: false
+    // When set, Exit first asks (exitAsked) and the screen says what would be lost.
+    property string exitWarning: ""
     signal back()
+    signal exitAsked()
     height: 128
     color: root.primary
 
@@ -37,6 +40,6 @@ Rectangle {
         fill: root.accent
         fontSize: 34
         text: qsTr("Exit")
-        onTapped: shell.cancel()
+        onTapped: header.exitWarning !== "" ? header.exitAsked() : shell.cancel()
     }
 }
