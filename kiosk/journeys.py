@@ -9,13 +9,20 @@ from zoneinfo import ZoneInfo
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
 from kiosk.flows.journey import JourneyEntry
-from kiosk.flows.photo import PhotoDelivery, PhotoEngine, PhotoOutcome, photo_entry
+from kiosk.flows.photo import (
+    PhotoDelivery,
+    PhotoEngine,
+    PhotoOutcome,
+    ReceiptPrinter,
+    photo_entry,
+)
 from kiosk.flows.ticket import ticket_entry
 from kiosk.forms.catalog import load_catalog
 from kiosk.forms.desk import FormDesk
 from kiosk.forms.outbox_recorder import OutboxRecorder
 from kiosk.forms.ports import PageHeader, RendererUnavailable, load_renderer
 from kiosk.forms.receipt import new_receipt
+from kiosk.photo.specs import PhotoSpec
 from kiosk.terminal import Terminal
 from kiosk.tickets.service import TicketService, build_allocator
 
@@ -30,8 +37,10 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
         ticket_entry(issuer),
         photo_entry(
             terminal.camera,
-            lambda: booth_engine(config.photo.spec, config.photo.background),
+            lambda: booth_engine(config.photo.offered[0], config.photo.background),
             photo_delivery(terminal),
+            offered_specs(terminal),
+            receipt_printer(terminal),
         ),
     ]
     forms = form_services(terminal)
@@ -70,16 +79,39 @@ def photo_delivery(terminal: Terminal) -> PhotoDelivery:
     a receipt number the citizen quotes at the counter with their application."""
     t = terminal.config.terminal
     tz = ZoneInfo(t.timezone)
-    spec = terminal.config.photo.spec
+    default_spec = terminal.config.photo.offered[0]
 
     def deliver(outcome: PhotoOutcome) -> str:
         now = datetime.now(tz)
         receipt = new_receipt(t.id, now)
+        spec = outcome.spec_id or default_spec
         record = {"receipt": receipt, "spec": spec, "taken_at": now.isoformat(timespec="seconds")}
         terminal.outbox.submit("photo.id", record, {"photo.jpg": outcome.jpeg}, pii=True)
         return receipt
 
     return deliver
+
+
+def offered_specs(terminal: Terminal) -> tuple[PhotoSpec, ...]:
+    """The photo specs this hall offers (``[photo] specs``), in menu order."""
+    from kiosk.photo.specs import get_spec
+
+    return tuple(get_spec(spec_id) for spec_id in terminal.config.photo.offered)
+
+
+def receipt_printer(terminal: Terminal) -> ReceiptPrinter:
+    """The photo receipt goes to the terminal's ticket printer (ESC/POS, the ticket's
+    profile and encoder); a printer fault raises and the journey says so on screen."""
+    from kiosk.photo.receipt_slip import receipt_slip
+
+    t = terminal.config.terminal
+    tz = ZoneInfo(t.timezone)
+
+    def print_receipt(receipt: str, spec: PhotoSpec) -> None:
+        slip = receipt_slip(t.hall_name, t.hall_name_en, receipt, spec, datetime.now(tz))
+        terminal.ticket_printer.print_slip(slip)
+
+    return print_receipt
 
 
 def booth_engine(spec_id: str, background: str) -> PhotoEngine:

@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import KioskConfig
+from pydantic import ValidationError
+
+from kiosk.config import ConfigError, KioskConfig
 from kiosk.config.schema import CentralConfig
 from offline_cache.client import CentralClient, CentralSettings
 from offline_cache.crypto import key_location
@@ -30,9 +32,17 @@ class OutboxSetup:
 def setup_from(
     config: KioskConfig, *, data_dir: Path | None = None, **central_overrides: Any
 ) -> OutboxSetup:
-    """Overrides with a value of None or "" (not given) leave the config's value."""
+    """Overrides with a value of None or "" (not given) leave the config's value; the
+    result is checked as the config file would be (https, pinned CA, certificate)."""
     given = {k: v for k, v in central_overrides.items() if v not in (None, "")}
-    central = config.central.model_copy(update=given) if given else config.central
+    central = config.central
+    if given:
+        try:
+            central = CentralConfig.model_validate({**central.model_dump(), **given})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(["central", *(str(p) for p in first["loc"])])
+            raise ConfigError("(command line)", key, first["msg"]) from None
     return OutboxSetup(
         terminal_id=config.terminal.id,
         data_dir=(data_dir or config.terminal.data_path).expanduser(),

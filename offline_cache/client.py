@@ -1,4 +1,10 @@
-"""HTTP client for the centre: pinned CA, client certificate, answers sorted into kinds.
+"""The terminal's one HTTP client for the centre: pinned CA, client certificate, answers
+sorted into kinds. The outbox's sync worker and the ticket allocator both use it.
+
+Only ``https://`` (plain ``http://`` to a centre on this machine only, for development);
+redirects are never followed (a redirect would resend the body and the client
+certificate to wherever it points); proxies and CA bundles from the environment are
+ignored (``trust_env = False``).
 
 Every answer becomes one of three outcomes the sync worker acts on:
 a parsed reply, ``Transient`` (try later: network, 408/409/429, 5xx, garbage) or
@@ -8,9 +14,11 @@ a parsed reply, ``Transient`` (try later: network, 408/409/429, 5xx, garbage) or
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -24,6 +32,8 @@ from offline_cache.wire import (
     HeartbeatOut,
     SubmissionIn,
     SubmissionResult,
+    TicketOut,
+    TicketRequest,
 )
 
 RETRYABLE_4XX = frozenset({408, 409, 429})
@@ -49,6 +59,43 @@ class Refused(CentralError):
         super().__init__(f"HTTP {status}: {reason}")
         self.status = status
         self.reason = reason
+
+
+class CentralUrlError(ValueError):
+    """A centre URL this client will not use; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_central_url(url: str) -> str:
+    """``https://HOST[:PORT][/PREFIX]``, or ``http://`` to a loopback host only."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise CentralUrlError(f"not a URL: {url!r}") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise CentralUrlError("the centre's URL starts with https://")
+    if parts.query or parts.fragment or parts.username:
+        raise CentralUrlError("the centre's URL has no query, fragment or user name")
+    if parts.scheme == "http" and not _loopback(host):
+        raise CentralUrlError(
+            "plain http:// only to a centre on this machine (127.0.0.1, ::1, localhost): "
+            "use https:// with the centre's CA and this terminal's certificate"
+        )
+    return url
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -95,33 +142,47 @@ def _detail(resp: requests.Response) -> str:
     return str(detail)[:300]
 
 
+def make_session(settings: CentralSettings) -> requests.Session:
+    """The one way this terminal builds a session for the centre."""
+    check_central_url(settings.url)
+    s = requests.Session()
+    # The environment may set REQUESTS_CA_BUNDLE / proxies; a pinned CA must win.
+    s.trust_env = False
+    if settings.ca_file:
+        s.verify = settings.ca_file
+    if settings.client_cert:
+        s.cert = (settings.client_cert, settings.client_key or settings.client_cert)
+    s.max_redirects = 0
+    return s
+
+
 class CentralClient:
-    """One ``requests.Session`` per client (and so per thread: sessions are not shared)."""
+    """One ``requests.Session`` per client, and one client per thread that talks to the
+    centre (the sync worker's, the ticket allocator's): sessions are not shared."""
 
     def __init__(self, settings: CentralSettings) -> None:
         self.settings = settings
         self.base = settings.url.rstrip("/") + API_PREFIX
-        s = requests.Session()
-        # The environment may set REQUESTS_CA_BUNDLE / proxies; a pinned CA must win.
-        s.trust_env = False
-        if settings.ca_file:
-            s.verify = settings.ca_file
-        if settings.client_cert:
-            s.cert = (settings.client_cert, settings.client_key or settings.client_cert)
-        self.session = s
+        self.session = make_session(settings)
 
     def close(self) -> None:
         self.session.close()
 
     def _post(
-        self, path: str, body: BaseModel, model: type[BaseModel], headers: dict[str, str]
+        self,
+        path: str,
+        body: BaseModel,
+        model: type[BaseModel],
+        headers: dict[str, str],
+        timeout: tuple[float, float] | None = None,
     ) -> Any:
         try:
             resp = self.session.post(
                 self.base + path,
                 data=body.model_dump_json(),
                 headers={"Content-Type": "application/json", **headers},
-                timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s),
+                timeout=timeout or (self.settings.connect_timeout_s, self.settings.read_timeout_s),
+                allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
             raise Transient(f"TLS failed: {_short(exc)}") from None
@@ -140,6 +201,11 @@ class CentralClient:
                 )
             if 400 <= status < 500:
                 raise Refused(status, _detail(resp))
+            if 300 <= status < 400:
+                raise Transient(
+                    f"centre answered a redirect (HTTP {status}), not followed: check the "
+                    "centre's URL"
+                )
             if not 200 <= status < 300:
                 raise Transient(f"unexpected HTTP {status}")
             try:
@@ -169,6 +235,15 @@ class CentralClient:
     def heartbeat(self, terminal_id: str, beat: HeartbeatIn) -> HeartbeatOut:
         out: HeartbeatOut = self._post(
             f"/terminals/{terminal_id}/heartbeat", beat, HeartbeatOut, {}
+        )
+        return out
+
+    def allocate_ticket(
+        self, hall_id: str, req: TicketRequest, timeout: tuple[float, float] | None = None
+    ) -> TicketOut:
+        """The hall's next queue number (one attempt: ``kiosk.tickets.central``)."""
+        out: TicketOut = self._post(
+            f"/halls/{quote(hall_id, safe='')}/tickets", req, TicketOut, {}, timeout
         )
         return out
 

@@ -12,9 +12,9 @@ import base64
 import hashlib
 import json
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 API_PREFIX = "/v1"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -22,11 +22,16 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 # so other clients (a pilot's curl) can use their own scheme.
 KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,80}$"
 TERMINAL_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+HALL_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+BLOB_NAME_PATTERN = r"^[A-Za-z0-9_.-]{1,200}$"
+SERVICE_PATTERN = r"^[A-Z0-9_]{1,16}$"
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN/Infinity are not JSON: refused here, before they reach a NOT NULL column and a
+    # database error that would quote the whole record.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SubmissionIn(_Wire):
@@ -37,7 +42,7 @@ class SubmissionIn(_Wire):
     created_at: float = Field(description="terminal clock, seconds since the epoch")
     is_test: bool = Field(False, description="technician's test: counted apart, never processed")
     record: dict[str, Any] = Field(description="the submission's JSON record")
-    blobs: dict[str, str] = Field(
+    blobs: dict[Annotated[str, StringConstraints(pattern=BLOB_NAME_PATTERN)], str] = Field(
         default_factory=dict, description="attachments (photo, signature...): name -> base64"
     )
 
@@ -80,8 +85,8 @@ class HeartbeatOut(_Wire):
 
 
 class TicketRequest(_Wire):
-    service_code: str = Field(min_length=1, max_length=16)
-    prefix: str = Field(min_length=1, max_length=2)
+    service_code: str = Field(pattern=SERVICE_PATTERN)
+    prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
     terminal_id: str = Field(pattern=TERMINAL_PATTERN)
     day: str = Field(pattern=DAY_PATTERN)
 
@@ -100,19 +105,24 @@ class Problem(_Wire):
 
 
 def canonical_json(value: Any) -> bytes:
-    """The bytes both sides hash: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The bytes both sides hash: sorted keys, no spaces, UTF-8. NaN and Infinity (not
+    JSON) raise ValueError."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
 
 
-def payload_digest(sub: SubmissionIn) -> str:
+def payload_digest(sub: SubmissionIn, blob_hashes: dict[str, str] | None = None) -> str:
     """SHA-256 over what makes two submissions "the same" for an idempotency key.
 
-    Blobs enter by their own hash so the digest costs one pass over each blob.
+    Blobs enter by their own SHA-256 (hex), so the digest costs one pass over each blob;
+    a caller that has decoded and hashed the blobs already passes ``blob_hashes``.
     """
-    blob_hashes = {
-        name: hashlib.sha256(base64.b64decode(data, validate=True)).hexdigest()
-        for name, data in sub.blobs.items()
-    }
+    if blob_hashes is None:
+        blob_hashes = {
+            name: hashlib.sha256(base64.b64decode(data, validate=True)).hexdigest()
+            for name, data in sub.blobs.items()
+        }
     body = {
         "terminal_id": sub.terminal_id,
         "kind": sub.kind,

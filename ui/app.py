@@ -15,7 +15,6 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk.config import KioskConfig
 from kiosk.flows.kiosk import KioskController
-from kiosk.flows.photo import PhotoJourney, PhotoState
 from kiosk.journeys import available_journeys
 from kiosk.terminal import Terminal, build_terminal
 from kiosk.voice import VoicePrompts
@@ -35,6 +34,7 @@ from ui.viewmodels.form_screens import (
 )
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.photo_booth import PhotoBoothViewModel
+from ui.viewmodels.photo_choose import PhotoChooseViewModel
 from ui.viewmodels.photo_help import PhotoHelpViewModel
 from ui.viewmodels.photo_result import PhotoResultViewModel
 from ui.viewmodels.photo_saved import PhotoSavedViewModel
@@ -103,7 +103,7 @@ class KioskUi:
         )
         c = self.controller
         self.shell = ShellViewModel(c, clock)
-        booth = PhotoBoothViewModel(c, clock)
+        self.booth = booth = PhotoBoothViewModel(c, clock)
         photo_result = PhotoResultViewModel(c, clock)
         self.models: dict[str, QObject] = {
             "shell": self.shell,
@@ -124,6 +124,7 @@ class KioskUi:
             "photoBooth": booth,
             "photoResult": photo_result,
             "photoHelp": PhotoHelpViewModel(c, clock),
+            "photoChoose": PhotoChooseViewModel(c, clock),
         }
         self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
         self.translations = Translations()
@@ -154,10 +155,9 @@ class KioskUi:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
         self.shell.tick()
         self.prompts.idle_tick(self.controller.idle_countdown(self.shell.now()))
-        journey = self.controller.journey_as(PhotoJourney)
-        if journey is not None and journey.state is PhotoState.PREVIEW and journey.guidance:
-            g = journey.guidance
-            self.prompts.instruction(g.key, g.instruction_zh, g.instruction_en)
+        cue = self.booth.voice_cue()  # the booth's live instruction, or its 3-2-1
+        if cue is not None:
+            self.prompts.instruction(*cue)
         for model in self.models.values():
             if model is not self.shell and isinstance(model, ScreenViewModel):
                 model.tick()

@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
 
@@ -23,11 +24,17 @@ from kiosk.config import KioskConfig
 from kiosk.flows.diagnostics import DiagnosticsJourney
 from kiosk.flows.form import FormJourney
 from kiosk.flows.kiosk import KioskController
-from kiosk.flows.photo import PhotoEvent, PhotoJourney, PhotoState
+from kiosk.flows.photo import PhotoEngine, PhotoEvent, PhotoJourney, PhotoState, photo_entry
 from kiosk.flows.ticket import TicketJourney, TicketResult
+from kiosk.journeys import offered_specs, photo_delivery, receipt_printer
+from kiosk.photo.context import Image, PhotoContext
+from kiosk.photo.specs import PhotoSpec
 from kiosk.technician.pin import hash_pin
 from kiosk.terminal import build_terminal
 from ui.app import KioskUi
+
+if TYPE_CHECKING:
+    from kiosk.photo.live import Guidance
 
 
 class ManualClock:
@@ -102,6 +109,38 @@ _FORM_ANSWERS = {
 }
 
 
+class _SampleSitter:
+    """The booth engine for the tour's result and saved screens.
+
+    The simulated sitter (Grace Hopper) wears her cap, which the booth rightly refuses,
+    and no cap-free neutral face ships offline. So after the screens that show the
+    refusal, the tour lets the cap pass: live guidance is the real one without that
+    check, and the photo is the real pipeline's, its head-covering result left out.
+    A layout sample for reviewers, never used by the kiosk.
+    """
+
+    def __init__(self, real: PhotoEngine) -> None:
+        self.real = real
+
+    def use(self, spec: PhotoSpec) -> None:
+        self.real.use(spec)
+
+    def analyse_live(self, frame: Image) -> Guidance:
+        from dataclasses import replace
+
+        g = self.real.analyse_live(frame)
+        rest = [c for c in g.checks if c.name != "head_covering"]
+        return replace(g, checks=rest, ready=g.ready or all(c.passed for c in rest))
+
+    def preview(self, frame: Image) -> Image:
+        return self.real.preview(frame)
+
+    def take(self, frames: list[Image]) -> PhotoContext:
+        ctx = self.real.take(frames)
+        ctx.checks = [c for c in ctx.checks if c.name != "head_covering"]
+        return ctx
+
+
 def _photo_tour(
     ui: KioskUi,
     c: KioskController,
@@ -120,29 +159,45 @@ def _photo_tour(
     c.open_journey("photo", clock())
     j = c.journey_as(PhotoJourney)
     assert j is not None
+    if j.state is PhotoState.CHOOSE:
+        shot("17-photo-choose")
+        j.choose(j.specs[0].id, clock())
+        c.acted(clock())
     # The first analysis loads the models; later ones take a camera frame's time.
-    settle(ui, lambda: j.guidance is not None, timeout_s=90)
+    # Grace Hopper's cap: the booth asks her to take it off (and waits).
+    settle(ui, lambda: j.guidance is not None and j.guidance.key == "hat", timeout_s=90)
     shot("17-photo-preview")
-    settle(ui, lambda: j.state is PhotoState.COUNTDOWN, timeout_s=30)
-    shot("18-photo-countdown")
-
-    def later() -> bool:
-        """Half a second on: the countdown runs on the tour's clock; the citizen stays."""
-        clock.advance(0.5)
-        c.touch(clock())
-        return True
-
-    settle(ui, lambda: later() and j.state in _AFTER_CAPTURE, timeout_s=60)
-    shot("19-photo-result")
-    j.accept(clock())
-    settle(ui, lambda: j.state is PhotoState.SAVED, timeout_s=30)
-    shot("20-photo-saved")
+    real, spec, booth = j.engine, j.spec, c.entries["photo"]
+    c.back(clock())
+    t = ui.terminal
+    sample = _SampleSitter(real)
+    c.entries["photo"] = photo_entry(
+        camera, lambda: sample, photo_delivery(t), offered_specs(t), receipt_printer(t)
+    )
+    try:
+        c.open_journey("photo", clock())
+        j = c.journey_as(PhotoJourney)
+        assert j is not None
+        if j.state is PhotoState.CHOOSE and spec is not None:
+            j.choose(spec.id, clock())
+            c.acted(clock())
+        settle(ui, lambda: j.guidance is not None and j.guidance.ready, timeout_s=30)
+        j.ready(clock())  # the citizen taps "I'm ready"
+        c.acted(clock())
+        settle(ui, lambda: j.state is PhotoState.COUNTDOWN, timeout_s=30)
+        shot("18-photo-countdown")
+        _photo_result_and_saved(ui, c, j, clock, shot)
+    finally:
+        c.entries["photo"] = booth
     c.finish(clock())
     c.set_language(language, clock())
     c.set_large_text(large, clock())
     c.open_journey("photo", clock())
     j = c.journey_as(PhotoJourney)
     assert j is not None
+    if j.state is PhotoState.CHOOSE:
+        j.choose(j.specs[0].id, clock())
+        c.acted(clock())
     camera.lose()
     settle(ui, lambda: j.state is PhotoState.CAMERA_LOST)
     shot("21-photo-camera-lost")
@@ -157,6 +212,26 @@ def _photo_tour(
     shot("22-photo-help")
     camera.show_empty_booth(False)
     c.cancel(clock())
+
+
+def _photo_result_and_saved(
+    ui: KioskUi,
+    c: KioskController,
+    j: PhotoJourney,
+    clock: ManualClock,
+    shot: Callable[[str], None],
+) -> None:
+    def later() -> bool:
+        """Half a second on: the countdown runs on the tour's clock; the citizen stays."""
+        clock.advance(0.5)
+        c.touch(clock())
+        return True
+
+    settle(ui, lambda: later() and j.state in _AFTER_CAPTURE, timeout_s=60)
+    shot("19-photo-result")
+    j.accept(clock())
+    settle(ui, lambda: j.state is PhotoState.SAVED, timeout_s=30)
+    shot("20-photo-saved")
 
 
 _AFTER_CAPTURE = (PhotoState.RESULT, PhotoState.PREVIEW, PhotoState.HELP)

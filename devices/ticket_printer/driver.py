@@ -30,8 +30,10 @@ from devices.ticket_printer.layout import (
     DEFAULT_LAYOUT,
     LayoutBlock,
     PrinterProfile,
+    Slip,
     check_layout,
     render,
+    render_slip,
     sample_ticket,
 )
 from devices.ticket_printer.protocol import PrinterFault, TicketContent, TicketPrintError
@@ -151,6 +153,11 @@ class EscPosTicketPrinter:
 
     def print_ticket(self, ticket: TicketContent) -> None:
         rendered = render(ticket, self.profile, self.layout)
+        self._note_replaced(rendered.replaced)
+        self._print(rendered.data)
+
+    def print_slip(self, slip: Slip) -> None:
+        rendered = render_slip(slip, self.profile)
         self._note_replaced(rendered.replaced)
         self._print(rendered.data)
 

@@ -112,7 +112,16 @@ class RenderedTicket:
     replaced: tuple[Replacement, ...] = field(default=())
 
 
-def check_template(template: str, block: int = 0) -> None:
+@dataclass(frozen=True)
+class Slip:
+    """A printout other than a queue ticket (a receipt, say): its own layout and the
+    values its templates name. Rendered with the printer's profile and encoder."""
+
+    layout: tuple[LayoutBlock, ...]
+    fields: dict[str, Any]
+
+
+def check_template(template: str, block: int = 0, known: frozenset[str] = TEMPLATE_FIELDS) -> None:
     """Refuse unknown fields, attribute/index access and conversions in a template."""
     try:
         parts = list(string.Formatter().parse(template))
@@ -121,19 +130,21 @@ def check_template(template: str, block: int = 0) -> None:
     for _literal, name, spec, conversion in parts:
         if name is None:
             continue
-        if name not in TEMPLATE_FIELDS:
-            known = ", ".join(sorted(TEMPLATE_FIELDS))
-            raise LayoutError(block, f"unknown field {{{name}}} (known: {known})")
+        if name not in known:
+            names = ", ".join(sorted(known))
+            raise LayoutError(block, f"unknown field {{{name}}} (known: {names})")
         if conversion:
             raise LayoutError(block, f"conversion !{conversion} is not allowed")
         if spec and "{" in spec:
             raise LayoutError(block, "nested fields are not allowed")
 
 
-def check_layout(layout: tuple[LayoutBlock, ...] | list[LayoutBlock]) -> None:
+def check_layout(
+    layout: tuple[LayoutBlock, ...] | list[LayoutBlock], known: frozenset[str] = TEMPLATE_FIELDS
+) -> None:
     for index, block in enumerate(layout):
         if block.kind in (BlockKind.TEXT, BlockKind.QR):
-            check_template(block.text, index)
+            check_template(block.text, index, known)
         if not (1 <= block.width <= 8 and 1 <= block.height <= 8):
             raise LayoutError(index, f"size {block.width}x{block.height} outside 1..8")
         if block.kind is BlockKind.QR and not 1 <= block.module <= 16:
@@ -144,9 +155,14 @@ def _fields(ticket: TicketContent) -> dict[str, Any]:
     return {name: getattr(ticket, name) for name in TEMPLATE_FIELDS}
 
 
-def fill(template: str, ticket: TicketContent | dict[str, Any], block: int = 0) -> str:
+def fill(
+    template: str,
+    ticket: TicketContent | dict[str, Any],
+    block: int = 0,
+    known: frozenset[str] = TEMPLATE_FIELDS,
+) -> str:
     """``template`` with the ticket's fields filled in."""
-    check_template(template, block)
+    check_template(template, block, known)
     fields = ticket if isinstance(ticket, dict) else _fields(ticket)
     try:
         return template.format_map(fields)
@@ -224,14 +240,29 @@ def render(
     layout: tuple[LayoutBlock, ...] | list[LayoutBlock] = DEFAULT_LAYOUT,
 ) -> RenderedTicket:
     """The whole ticket as one byte string, starting with ESC @ and FS &."""
+    return _render_blocks(_fields(ticket), profile, layout, TEMPLATE_FIELDS)
+
+
+def render_slip(slip: Slip, profile: PrinterProfile = PrinterProfile()) -> RenderedTicket:
+    """A slip as one byte string, with the same encoder, wrapping, QR and cut as tickets."""
+    known = frozenset(slip.fields)
+    check_layout(slip.layout, known)
+    return _render_blocks(slip.fields, profile, slip.layout, known)
+
+
+def _render_blocks(
+    fields: dict[str, Any],
+    profile: PrinterProfile,
+    layout: tuple[LayoutBlock, ...] | list[LayoutBlock],
+    known: frozenset[str],
+) -> RenderedTicket:
     out = bytearray(escpos.INIT + escpos.CHINESE_ON)
     replaced: list[Replacement] = []
     cut_done = False
-    fields = _fields(ticket)
     for index, block in enumerate(layout):
         out += escpos.align(block.align)
         if block.kind is BlockKind.TEXT:
-            text = fill(block.text, fields, index)
+            text = fill(block.text, fields, index, known)
             out += escpos.char_size(block.width, block.height) + escpos.bold(block.bold)
             for line in wrap(text, profile.chars_per_line // block.width, profile.code_page):
                 encoded = encode_text(line, profile.code_page)
@@ -242,7 +273,7 @@ def render(
             rule = encode_text(block.char[:1] or "-", profile.code_page)
             out += rule.data * (profile.chars_per_line // max(1, rule.width)) + escpos.LF
         elif block.kind is BlockKind.QR:
-            payload = fill(block.text, fields, index)
+            payload = fill(block.text, fields, index, known)
             if profile.qr is QrMode.NATIVE:
                 out += escpos.qr_native(payload.encode("utf-8"), block.module, QrErrorLevel.M)
             else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from devices.base import Device, DeviceError
 
 if TYPE_CHECKING:
-    from devices.ticket_printer.layout import LayoutBlock, PrinterProfile
+    from devices.ticket_printer.layout import LayoutBlock, PrinterProfile, Slip
     from devices.ticket_printer.status import PrinterStatus
 
 
@@ -47,6 +47,10 @@ class TicketPrintError(DeviceError):
 class TicketPrinter(Device, Protocol):
     def print_ticket(self, ticket: TicketContent) -> None:
         """Print one ticket or raise TicketPrintError. Bounded in time."""
+
+    def print_slip(self, slip: Slip) -> None:
+        """Print another printout (a receipt) with this printer's profile, or raise
+        TicketPrintError. Bounded in time."""
 
     def configure(self, profile: PrinterProfile, layout: tuple[LayoutBlock, ...]) -> None:
         """Use this paper/charset profile and ticket layout (from config) from now on."""

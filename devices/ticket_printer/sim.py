@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from devices.health import EventKind, EventSink, Health, HealthState, HealthTracker
 from devices.ticket_printer.layout import (
     DEFAULT_LAYOUT,
     LayoutBlock,
     PrinterProfile,
+    Slip,
     check_layout,
     render,
+    render_slip,
 )
 from devices.ticket_printer.protocol import PrinterFault, TicketContent, TicketPrintError
 from devices.ticket_printer.status import PrinterStatus
@@ -36,6 +39,7 @@ class SimTicketPrinter:
         self.delay_s = uri.int_param("delay_ms", 300) / 1000
         self.paper_left = uri.int_param("paper", 500)
         self.printed: list[TicketContent] = []
+        self.slips: list[Slip] = []  # receipts and other printouts
         self.rendered: list[bytes] = []  # the ESC/POS bytes a real printer would have got
         self.profile = PrinterProfile()
         self.layout: tuple[LayoutBlock, ...] = DEFAULT_LAYOUT
@@ -84,6 +88,15 @@ class SimTicketPrinter:
         self.inject(None)
 
     def print_ticket(self, ticket: TicketContent) -> None:
+        data = render(ticket, self.profile, self.layout).data
+        self._feed(data, lambda: self.printed.append(ticket))
+
+    def print_slip(self, slip: Slip) -> None:
+        data = render_slip(slip, self.profile).data  # a bad layout fails before any paper
+        self._feed(data, lambda: self.slips.append(slip))
+
+    def _feed(self, data: bytes, keep: Callable[[], None]) -> None:
+        """One printout: fails as the printer would, else takes time and paper."""
         with self._lock:
             fault = self._fault
             if fault is None and self.paper_left <= 0:
@@ -95,8 +108,8 @@ class SimTicketPrinter:
         time.sleep(self.delay_s)  # the head and the cutter take time
         with self._lock:
             self.paper_left -= 1
-            self.printed.append(ticket)
-            self.rendered.append(render(ticket, self.profile, self.layout).data)
+            keep()
+            self.rendered.append(data)
             left = self.paper_left
         self._health.count("tickets")
         if left <= self.LOW_PAPER:

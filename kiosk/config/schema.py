@@ -89,8 +89,11 @@ class LayoutBlockConfig(_Strict):
 
 class TicketConfig(_Strict):
     privacy_notice: str
-    # The hall's queue service; "" = none, every number comes from the offline block.
-    central_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    # Numbers come from the centre of [central] (same connection, certificate and CA as
+    # the outbox) when its url is set; false: always this terminal's offline block.
+    central_numbers: bool = True
+    # Moved to [central] url; kept only to say so when an old file still sets it.
+    central_url: str = ""
     central_timeout_s: float = Field(default=1.5, gt=0, le=5)
     central_retry_s: int = Field(default=30, ge=0, le=3600)  # after a failure, stay offline
     # This terminal's offline block: numbers like "A" + "K" + "007" when the centre is
@@ -103,6 +106,16 @@ class TicketConfig(_Strict):
     printer: PrinterProfileConfig = PrinterProfileConfig()
     layout: list[LayoutBlockConfig] = Field(default_factory=list)  # empty: built-in layout
 
+    @field_validator("central_url")
+    @classmethod
+    def _moved(cls, value: str) -> str:
+        if value:
+            raise ValueError(
+                "moved: set [central] url (with ca_file, client_cert and client_key); ticket "
+                "numbers now come through the terminal's one connection to the centre"
+            )
+        return value
+
 
 class TechnicianConfig(_Strict):
     # Salted PBKDF2 of the diagnostics PIN; `kiosk technician hash-pin` makes one.
@@ -112,20 +125,30 @@ class TechnicianConfig(_Strict):
 
 
 class PhotoConfig(_Strict):
-    """The ID photo booth: which spec it takes, on which background."""
+    """The ID photo booth: which photos this hall offers, on which background."""
 
-    spec: str = "cn-exit-entry"  # an id from kiosk/photo/specs.toml
-    background: str = ""  # a colour name of that spec, or #RRGGBB; "" = the spec's first
+    # The first is the default; with more than one the citizen chooses.
+    specs: list[str] = Field(default_factory=lambda: ["cn-exit-entry"], min_length=1)
+    spec: str = ""  # older configs: one spec; "" = use specs
+    background: str = ""  # a colour name of every offered spec, or #RRGGBB; "" = each one's first
+
+    @property
+    def offered(self) -> list[str]:
+        """The spec ids the booth offers, in menu order."""
+        return [self.spec] if self.spec else list(self.specs)
 
     @model_validator(mode="after")
     def _known_spec(self) -> PhotoConfig:
         from kiosk.photo.errors import PhotoError
         from kiosk.photo.specs import get_spec
 
-        try:
-            get_spec(self.spec).background_hex(self.background or None)
-        except PhotoError as exc:
-            raise ValueError(str(exc)) from None
+        if len(set(self.offered)) != len(self.offered):
+            raise ValueError(f"specs: listed twice in {self.offered}")
+        for spec_id in self.offered:
+            try:
+                get_spec(spec_id).background_hex(self.background or None)
+            except PhotoError as exc:
+                raise ValueError(f"{spec_id}: {exc}") from None
         return self
 
 
@@ -137,11 +160,12 @@ class ServiceCategory(_Strict):
 
 
 class CentralConfig(_Strict):
-    """Where the outbox syncs to, and how much disk it may hold meanwhile."""
+    """The terminal's one connection to the centre (outbox sync, heartbeats, ticket
+    numbers), and how much disk the outbox may hold meanwhile."""
 
-    url: str = Field("", pattern=r"^(https?://.+)?$")  # empty: no sync (offline pilot)
-    ca_file: str = ""  # pinned CA of the centre; empty: system CAs
-    client_cert: str = ""  # terminal certificate for mTLS
+    url: str = ""  # https://...; empty: no centre (offline pilot)
+    ca_file: str = ""  # the centre's CA, pinned (required for https)
+    client_cert: str = ""  # this terminal's certificate for mTLS (required for https)
     client_key: str = ""
     key_file: str = ""  # terminal key; empty: $CREDENTIALS_DIRECTORY, else /etc/hall-kiosk
     disk_budget_mb: int = Field(512, ge=1, le=1_000_000)
@@ -149,10 +173,27 @@ class CentralConfig(_Strict):
     batch_size: int = Field(50, ge=1, le=500)
     heartbeat_s: int = Field(60, ge=5, le=3600)
 
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        from offline_cache.client import CentralUrlError, check_central_url
+
+        if value:
+            try:
+                check_central_url(value)
+            except CentralUrlError as exc:
+                raise ValueError(exc.reason) from None
+        return value
+
     @model_validator(mode="after")
     def _pairs(self) -> CentralConfig:
         if bool(self.client_cert) != bool(self.client_key):
             raise ValueError("client_cert and client_key go together")
+        if self.url.startswith("https://") and not (self.ca_file and self.client_cert):
+            raise ValueError(
+                "an https centre needs ca_file (its CA, pinned) and client_cert/client_key "
+                "(this terminal's certificate from kiosk-central gen-certs)"
+            )
         return self
 
 

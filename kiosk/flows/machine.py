@@ -66,6 +66,11 @@ class Machine(Generic[S, E]):
             listener(target)
         return target
 
+    @property
+    def entered_at(self) -> float:
+        """When the current state was entered (the clock passed to ``fire``)."""
+        return self._entered_at
+
     def remaining(self, now: float) -> float | None:
         """Seconds until the current state's timeout fires, or None if it has none."""
         timeout = self._timeouts.get(self.state)

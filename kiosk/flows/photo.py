@@ -1,9 +1,16 @@
-"""The ID-photo journey: live preview with guidance, countdown, capture, result, help.
+"""The ID-photo journey: choose the photo, live preview with guidance, countdown,
+capture, result, saved (receipt printed), help.
 
 The UI shows the state; it never decides the next one. Live analysis and the still
 pipeline run on the journey pool, never on the UI thread. A lost camera moves the
 journey to CAMERA_LOST (a clear screen), and back to the preview when it returns.
 After three captures that gave no compliant photo the terminal offers staff help.
+
+The countdown never starts the moment the citizen arrives: it starts when they tap
+"I'm ready" (as soon as the pose is right), or by itself once the pose has been
+right for a few seconds and the preview has been up long enough to be explained.
+A photo the citizen does not accept is not kept: when the result screen times out
+the photo is forgotten, and that screen says so beside its countdown (ADR 0012).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from kiosk.flows.journey import JourneyContext, JourneyEntry
 from kiosk.flows.machine import Machine, Timeout
 from kiosk.photo.context import Image, PhotoContext
 from kiosk.photo.errors import PhotoError
+from kiosk.photo.specs import PhotoSpec
 
 if TYPE_CHECKING:  # the live analyser pulls in OpenCV: not at terminal start-up
     from kiosk.photo.live import Guidance
@@ -30,6 +38,7 @@ log = logging.getLogger(__name__)
 
 
 class PhotoState(Enum):
+    CHOOSE = auto()  # which photo (only when the hall offers more than one)
     PREVIEW = auto()
     COUNTDOWN = auto()
     PROCESSING = auto()
@@ -42,6 +51,8 @@ class PhotoState(Enum):
 
 
 class PhotoEvent(Enum):
+    CHOSEN = auto()
+    CHOOSE_AGAIN = auto()
     READY = auto()
     NOT_READY = auto()
     COUNTED_DOWN = auto()
@@ -58,6 +69,7 @@ class PhotoEvent(Enum):
 
 
 SCREENS = {
+    PhotoState.CHOOSE: "photo_choose",
     PhotoState.PREVIEW: "photo_preview",
     PhotoState.COUNTDOWN: "photo_countdown",
     PhotoState.PROCESSING: "photo_processing",
@@ -71,6 +83,9 @@ SCREENS = {
 
 
 class PhotoEngine(Protocol):
+    def use(self, spec: PhotoSpec) -> None:
+        """Make photos of this spec from now on (the citizen's choice)."""
+
     def analyse_live(self, frame: Image) -> Guidance: ...
 
     def preview(self, frame: Image) -> Image: ...
@@ -80,19 +95,35 @@ class PhotoEngine(Protocol):
 
 # Queues an accepted photo for the centre and returns its receipt number.
 PhotoDelivery = Callable[["PhotoOutcome"], str]
+# Prints the receipt slip for a queued photo (receipt number, spec); raises if not printed.
+ReceiptPrinter = Callable[[str, PhotoSpec], None]
 
 
 def _keep_nowhere(outcome: PhotoOutcome) -> str:
     raise RuntimeError("this terminal has no outbox for photos")
 
 
+class Printed(Enum):
+    """What became of the receipt slip."""
+
+    NOT_TRIED = auto()  # nothing was saved, or this terminal prints no slips
+    PRINTED = auto()
+    FAILED = auto()
+
+
 @dataclass(frozen=True)
 class PhotoTimings:
     countdown_s: float = 3.0
-    steady_frames: int = 3  # consecutive ready analyses before the countdown starts
+    # The countdown starts by itself only after the pose has been right this long,
+    # and never sooner than min_preview_s after the preview appears (its spoken
+    # explanation takes ~4 s; an elderly citizen needs time to sit and look).
+    steady_s: float = 3.0
+    min_preview_s: float = 6.0
+    steady_frames: int = 3  # consecutive analyses that confirm (or undo) readiness
     burst: int = 4  # frames captured at the end of the countdown
+    choose_timeout_s: float = 120.0
     preview_timeout_s: float = 180.0
-    result_timeout_s: float = 90.0
+    result_timeout_s: float = 120.0  # then the photo is NOT kept (the screen says so)
     saved_timeout_s: float = 30.0  # the receipt stays up this long
     help_timeout_s: float = 120.0
     max_failures: int = 3
@@ -106,10 +137,12 @@ class PhotoOutcome:
     preview_bgr: Image
     compliant: bool
     failed_checks: list[str]
+    spec_id: str = ""  # which photo the citizen chose (kiosk/photo/specs.toml)
 
 
 class PhotoJourney:
-    """One citizen taking one ID photo. The UI calls ``tick``, ``retake``, ``accept``."""
+    """One citizen taking one ID photo. The UI calls ``tick``, ``choose``, ``ready``,
+    ``retake``, ``accept``."""
 
     name = "photo"
 
@@ -121,12 +154,18 @@ class PhotoJourney:
         now: float,
         timings: PhotoTimings | None = None,
         deliver: PhotoDelivery | None = None,
+        specs: tuple[PhotoSpec, ...] = (),
+        print_receipt: ReceiptPrinter | None = None,
     ) -> None:
         self.camera = camera
         self._deliver = deliver or _keep_nowhere
-        self._saving: Future[str] | None = None
+        self._print_receipt = print_receipt
+        self._saving: Future[tuple[str, Printed]] | None = None
         self.receipt: str | None = None  # after SAVED: the number, or "" if it failed
+        self.printed = Printed.NOT_TRIED  # after SAVED: the receipt slip
         self.engine = engine
+        self.specs = specs  # what the hall offers; empty: whatever the engine makes
+        self.spec: PhotoSpec | None = specs[0] if len(specs) == 1 else None
         self._pool = pool
         self.t = timings or PhotoTimings()
         self.guidance: Guidance | None = None
@@ -135,6 +174,9 @@ class PhotoJourney:
         self.outcome: PhotoOutcome | None = None
         self.failures = 0
         self.last_failure: str = ""  # key of the instruction explaining the last failure
+        self.asked = False  # the citizen tapped "I'm ready"
+        self._preview_since = now
+        self._ready_since: float | None = None  # since when every live check passes
         self._steady = 0
         self._unsteady = 0
         self._analysing: Future[tuple[Frame, Guidance, Image | None]] | None = None
@@ -142,8 +184,11 @@ class PhotoJourney:
         S, E = PhotoState, PhotoEvent
         self.machine: Machine[PhotoState, PhotoEvent] = Machine(
             "photo",
-            S.PREVIEW,
+            S.CHOOSE if len(specs) > 1 else S.PREVIEW,
             {
+                (S.CHOOSE, E.CHOSEN): S.PREVIEW,
+                (S.CHOOSE, E.TIMEOUT): S.FINISHED,
+                (S.PREVIEW, E.CHOOSE_AGAIN): S.CHOOSE,
                 (S.PREVIEW, E.READY): S.COUNTDOWN,
                 (S.COUNTDOWN, E.NOT_READY): S.PREVIEW,
                 (S.COUNTDOWN, E.COUNTED_DOWN): S.PROCESSING,
@@ -155,6 +200,7 @@ class PhotoJourney:
                 (S.SAVING, E.SAVED): S.SAVED,
                 (S.SAVED, E.TIMEOUT): S.FINISHED,
                 (S.SAVED, E.CLOSE): S.FINISHED,
+                # Not accepted in time: the photo is not kept (the screen says so).
                 (S.RESULT, E.TIMEOUT): S.FINISHED,
                 (S.HELP, E.RETAKE): S.PREVIEW,
                 (S.HELP, E.TIMEOUT): S.FINISHED,
@@ -170,6 +216,7 @@ class PhotoJourney:
                 (S.RESULT, E.CLOSE): S.FINISHED,
             },
             {
+                S.CHOOSE: Timeout(self.t.choose_timeout_s, E.TIMEOUT),
                 S.COUNTDOWN: Timeout(self.t.countdown_s, E.COUNTED_DOWN),
                 S.PREVIEW: Timeout(self.t.preview_timeout_s, E.TIMEOUT),
                 S.RESULT: Timeout(self.t.result_timeout_s, E.TIMEOUT),
@@ -180,6 +227,8 @@ class PhotoJourney:
             now=now,
         )
         self.machine.on_enter(self._entered)
+        if self.spec is not None:
+            engine.use(self.spec)
 
     # -- what the UI reads ------------------------------------------------------------
     @property
@@ -196,16 +245,24 @@ class PhotoJourney:
 
     @property
     def screen(self) -> str:
+        if self.state is PhotoState.SAVED and self.printed is Printed.FAILED:
+            return "photo_not_printed"  # saved, but the receipt slip did not come out
         return SCREENS[self.state]
 
     @property
     def can_go_back(self) -> bool:
         return self.state in (
+            PhotoState.CHOOSE,
             PhotoState.PREVIEW,
             PhotoState.COUNTDOWN,
             PhotoState.CAMERA_LOST,
             PhotoState.HELP,
         )
+
+    @property
+    def can_choose_again(self) -> bool:
+        """Back from the preview goes to the choice of photo, not out of the journey."""
+        return len(self.specs) > 1 and self.machine.can(PhotoEvent.CHOOSE_AGAIN)
 
     @property
     def idle_exempt(self) -> bool:
@@ -225,7 +282,34 @@ class PhotoJourney:
     def remaining(self, now: float) -> float | None:
         return self.machine.remaining(now)
 
+    def countdown_left(self, now: float) -> float | None:
+        """Seconds of the 3-2-1 left, or None when no countdown runs."""
+        return self.remaining(now) if self.state is PhotoState.COUNTDOWN else None
+
     # -- what the citizen does --------------------------------------------------------
+    def choose(self, spec_id: str, now: float) -> None:
+        """The citizen picked which photo to take (one of the hall's specs)."""
+        spec = next((s for s in self.specs if s.id == spec_id), None)
+        if spec is None:
+            raise ValueError(f"photo {spec_id!r} is not offered here")
+        if self.machine.can(PhotoEvent.CHOSEN):
+            self.spec = spec
+            self.engine.use(spec)
+            self.machine.fire(PhotoEvent.CHOSEN, now)
+
+    def choose_again(self, now: float) -> None:
+        if self.can_choose_again:
+            self.machine.fire(PhotoEvent.CHOOSE_AGAIN, now)
+
+    def ready(self, now: float) -> None:
+        """The citizen tapped "I'm ready": the countdown starts now if the pose is
+        right, else as soon as it is (the instruction on screen says what to change)."""
+        if self.state is not PhotoState.PREVIEW:
+            return
+        self.asked = True
+        if self.guidance is not None and self.guidance.ready:
+            self.machine.fire(PhotoEvent.READY, now)
+
     def retake(self, now: float) -> None:
         if self.machine.can(PhotoEvent.RETAKE):
             if self.state is PhotoState.HELP:
@@ -233,10 +317,11 @@ class PhotoJourney:
             self.machine.fire(PhotoEvent.RETAKE, now)
 
     def accept(self, now: float) -> None:
-        """The citizen keeps the photo: it is queued for the centre under a receipt number."""
+        """The citizen keeps the photo: it is queued for the centre under a receipt
+        number, then the receipt slip is printed."""
         if self.machine.can(PhotoEvent.ACCEPT) and self.outcome is not None:
             self.machine.fire(PhotoEvent.ACCEPT, now)
-            self._saving = self._pool.submit(self._deliver, self.outcome)
+            self._saving = self._pool.submit(self._save, self.outcome)
 
     def close(self) -> None:
         """The journey is left: forget the face and drop work in flight."""
@@ -266,10 +351,14 @@ class PhotoJourney:
         if self.state is PhotoState.SAVING:
             self._collect_saved(now)
         self.machine.tick(now)
+        if self.state is PhotoState.FINISHED:
+            self.wipe()  # e.g. the result was not accepted in time: not kept
         # Guidance changes are not screen changes: the booth view-model polls those.
         return before != (self.state, self.outcome)
 
     def _watch_camera(self, now: float) -> None:
+        if self.state is PhotoState.CHOOSE:
+            return
         faulty = self.camera.health().state is HealthState.FAULT
         if faulty and self.machine.can(PhotoEvent.CAMERA_LOST):
             self.guidance = None
@@ -305,18 +394,34 @@ class PhotoJourney:
             return
         if self.guidance.ready:
             self._steady, self._unsteady = self._steady + 1, 0
+            if self._ready_since is None:
+                self._ready_since = now
         else:
             self._steady, self._unsteady = 0, self._unsteady + 1
-        if self.state is PhotoState.PREVIEW and self._steady >= self.t.steady_frames:
+            self._ready_since = None
+        if self.state is PhotoState.PREVIEW and self._may_start(now):
             self.machine.fire(PhotoEvent.READY, now)
         elif self.state is PhotoState.COUNTDOWN and self._unsteady >= self.t.steady_frames:
             self.machine.fire(PhotoEvent.NOT_READY, now)
+
+    def _may_start(self, now: float) -> bool:
+        if self.asked:  # the citizen said so: start once the pose is right
+            return self._steady >= 1
+        return (
+            self._ready_since is not None
+            and self._steady >= self.t.steady_frames
+            and now - self._ready_since >= self.t.steady_s
+            and now - self._preview_since >= self.t.min_preview_s
+        )
 
     def _entered(self, state: PhotoState) -> None:
         if state is PhotoState.PROCESSING:
             self._taking = self._pool.submit(self._capture)
         if state is PhotoState.PREVIEW:
             self._steady = self._unsteady = 0
+            self._ready_since = None
+            self.asked = False
+            self._preview_since = self.machine.entered_at
             self.outcome = None
 
     def _capture(self) -> PhotoContext:
@@ -351,18 +456,30 @@ class PhotoJourney:
             self.last_failure = failed[0] if failed else "no_face"
             self._failed(now)
             return
-        self.outcome = PhotoOutcome(ctx.jpeg, ctx.output, True, failed)
+        self.outcome = PhotoOutcome(ctx.jpeg, ctx.output, True, failed, ctx.spec.id)
         self.machine.fire(PhotoEvent.PROCESSED, now)
+
+    def _save(self, outcome: PhotoOutcome) -> tuple[str, Printed]:
+        """Queue first (the photo is safe once this returns), then print the slip."""
+        receipt = self._deliver(outcome)
+        if self._print_receipt is None or self.spec is None:
+            return receipt, Printed.NOT_TRIED
+        try:
+            self._print_receipt(receipt, self.spec)
+        except Exception as exc:  # paper out, printer gone: the screen says so
+            log.info("photo receipt not printed: %s", type(exc).__name__)
+            return receipt, Printed.FAILED
+        return receipt, Printed.PRINTED
 
     def _collect_saved(self, now: float) -> None:
         if self._saving is None or not self._saving.done():
             return
         future, self._saving = self._saving, None
         try:
-            self.receipt = future.result()
+            self.receipt, self.printed = future.result()
         except Exception as exc:  # outbox full or broken: say so, never crash
             log.warning("photo could not be queued: %s", type(exc).__name__)
-            self.receipt = ""
+            self.receipt, self.printed = "", Printed.NOT_TRIED
         # The photo has left the journey (encrypted in the outbox, or refused): forget it.
         self.outcome = None
         self.machine.fire(PhotoEvent.SAVED, now)
@@ -375,29 +492,41 @@ class PhotoJourney:
             self.machine.fire(PhotoEvent.FAILED, now)
 
 
+def _short_names(specs: tuple[PhotoSpec, ...], zh: bool) -> str:
+    names = [s.short_name if zh else s.short_name_en for s in specs]
+    if len(names) > 3:  # the tile has room for three; the choice screen shows all
+        names = names[:3]
+        return ("、".join(names) + "等") if zh else (", ".join(names) + " and more")
+    return "、".join(names) if zh else ", ".join(names)
+
+
 def photo_entry(
-    camera: Camera, engine: Callable[[], PhotoEngine], deliver: PhotoDelivery | None = None
+    camera: Camera,
+    engine: Callable[[], PhotoEngine],
+    deliver: PhotoDelivery | None = None,
+    specs: tuple[PhotoSpec, ...] = (),
+    print_receipt: ReceiptPrinter | None = None,
 ) -> JourneyEntry:
-    """The menu tile for the free ID photo. The engine is built on first use."""
+    """The menu tile for the free ID photo: it names the photos this hall offers.
+    The engine is built on first use."""
     built: list[PhotoEngine] = []
 
     def start(ctx: JourneyContext, now: float) -> PhotoJourney:
         if not built:
             built.append(engine())
         return PhotoJourney(
-            camera,
-            built[0],
-            ctx.pool,
-            now,
+            camera, built[0], ctx.pool, now, specs=specs, print_receipt=print_receipt,
             deliver=ctx.session.keeping_booth_photo(deliver or _keep_nowhere),
-        )
+        )  # fmt: skip
 
+    offered_zh = _short_names(specs, zh=True) if specs else "证件"
+    offered_en = _short_names(specs, zh=False) if specs else "ID"
     return JourneyEntry(
         name="photo",
         title_zh="免费证件照",
         title_en="Free ID photo",
-        subtitle_zh="护照、身份证、签证等照片，当场拍好",
-        subtitle_en="Passport, ID card and visa photos, ready in a minute",
+        subtitle_zh=f"{offered_zh}照片，当场拍好",
+        subtitle_en=f"{offered_en} photos, ready in a minute",
         icon="照",
         start=start,
     )

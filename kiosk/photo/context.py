@@ -43,6 +43,7 @@ class HeadBox:
     centre_x: float
     width: float
     crown_cut: bool = False  # the crown reaches the top edge: hair is cut off
+    eyes_y: float | None = None  # the eye line (centre of the two eyes)
 
     @property
     def height(self) -> float:

@@ -33,6 +33,15 @@ class BoothEngine:
                 self._models = Models.load()
             return self._live, self._models
 
+    def use(self, spec: PhotoSpec) -> None:
+        """Make photos of ``spec`` from now on (the citizen chose it)."""
+        with self._lock:
+            self.spec = spec
+            if self._live is not None:
+                self._live.spec = spec
+        if self.background is not None:
+            spec.background_hex(self.background)  # validated with the config
+
     def analyse_live(self, frame: Image) -> Guidance:
         live, _ = self._ensure()
         return live.analyse_live(frame)

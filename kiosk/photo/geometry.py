@@ -49,6 +49,7 @@ def measure_head(face: FaceGeometry, mask: Mask | None) -> HeadBox:
         centre_x=face.centre_x,
         width=face.face_width,
         crown_cut=cut or crown_y <= 0,
+        eyes_y=float(face.eyes_mid[1]),
     )
 
 
@@ -60,16 +61,58 @@ def straighten(face: FaceGeometry, max_roll: float) -> tuple[Matrix, float]:
     return cv2.getRotationMatrix2D((float(cx), float(cy)), angle, 1.0).astype(np.float64), angle
 
 
-def _crop_matrix(head: HeadBox, spec: PhotoSpec, head_ratio: float, crown_ratio: float) -> Matrix:
-    w, h = spec.width_px, spec.height_px
-    scale = head_ratio * h / max(head.height, 1.0)
-    tx = w / 2 - scale * head.centre_x
-    ty = crown_ratio * h - scale * head.crown_y
+def _crop_matrix(head: HeadBox, spec: PhotoSpec, scale: float, ty: float) -> Matrix:
+    tx = spec.width_px / 2 - scale * head.centre_x
     return np.array([[scale, 0, tx], [0, scale, ty]], dtype=np.float64)
 
 
-# Where inside each spec range to try placing the head, best-looking first.
+# Where inside each feasible range to try placing the head, best-looking first.
 _PLACES = (0.5, 0.35, 0.65, 0.2, 0.8, 0.05, 0.95)
+# Plan a little inside each rule's range: the finished photo is measured again, with
+# a few pixels of landmark and matte noise.
+_MARGIN = 0.15  # of the range's width...
+_MARGIN_MAX = 0.02  # ...but at most this share of the image
+
+
+def _inside(lo: float, hi: float) -> tuple[float, float]:
+    pad = min((hi - lo) * _MARGIN, _MARGIN_MAX)
+    return lo + pad, hi - pad
+
+
+def _scales(head: HeadBox, spec: PhotoSpec) -> tuple[float, float]:
+    """Scales that put both head height and face width inside the spec's ranges (if
+    they cannot both be met, the head height wins and the width check will say so)."""
+    h_lo, h_hi = _inside(spec.head_height.lo, spec.head_height.hi)
+    lo = h_lo * spec.height_px / max(head.height, 1.0)
+    hi = h_hi * spec.height_px / max(head.height, 1.0)
+    w_lo, w_hi = _inside(spec.head_width.lo, spec.head_width.hi)
+    wlo = w_lo * spec.width_px / max(head.width, 1.0)
+    whi = w_hi * spec.width_px / max(head.width, 1.0)
+    if max(lo, wlo) <= min(hi, whi):
+        return max(lo, wlo), min(hi, whi)
+    return lo, hi
+
+
+def _shifts(head: HeadBox, spec: PhotoSpec, scale: float) -> tuple[float, float] | None:
+    """Vertical offsets (output = scale * source + ty) meeting crown, chin and eye rules.
+
+    When all three cannot hold, the crown rule gives way (GA 461 says so: the eye
+    line first, very high hair may be cut); None when even eyes and chin conflict.
+    """
+    out_h = spec.height_px
+    c_lo, c_hi = _inside(spec.crown_margin.lo, spec.crown_margin.hi)
+    crown = (c_lo * out_h - scale * head.crown_y, c_hi * out_h - scale * head.crown_y)
+    chin = (-np.inf, (1 - spec.chin_margin_min) * out_h - scale * head.chin_y - 1)
+    eyes = (-np.inf, np.inf)
+    if spec.eye_height is not None and head.eyes_y is not None:
+        e_lo, e_hi = _inside(spec.eye_height.lo, min(spec.eye_height.hi, 1.0))
+        eyes = ((1 - e_hi) * out_h - scale * head.eyes_y, (1 - e_lo) * out_h - scale * head.eyes_y)
+    for parts in ((crown, chin, eyes), (chin, eyes)):
+        lo = max(p[0] for p in parts)
+        hi = min(p[1] for p in parts)
+        if lo <= hi:
+            return float(lo), float(hi)
+    return None
 
 
 def plan_crop(
@@ -77,31 +120,36 @@ def plan_crop(
 ) -> tuple[Matrix, float]:
     """Affine (2x3) from the (levelled) source to the spec's output, and its scale.
 
-    Prefers the head height and crown margin in the middle of the spec's ranges with
-    the face on the vertical centre line; when that crop would reach beyond the
-    source frame (shoulders cut off), it tries other placements inside the ranges and
-    keeps the one that stays most inside the frame.
+    The scale meets the head-height and face-width rules; the vertical place meets
+    the crown margin, the chin margin and the eye line (where the spec has one), with
+    the face on the vertical centre line. Among such crops it prefers the middle of
+    the ranges; when that would reach beyond the source frame (shoulders cut off) it
+    tries other placements and keeps the one that stays most inside the frame.
     """
     out = (spec.width_px, spec.height_px)
+    s_lo, s_hi = _scales(head, spec)
     best: tuple[float, Matrix] | None = None
-    for hp in _PLACES:
-        head_ratio = spec.head_height.lo + hp * (spec.head_height.hi - spec.head_height.lo)
-        for cp in _PLACES:
-            crown = spec.crown_margin.lo + cp * (spec.crown_margin.hi - spec.crown_margin.lo)
-            if crown + head_ratio > 1 - spec.chin_margin_min:
-                continue
-            matrix = _crop_matrix(head, spec, head_ratio, crown)
+    for sp in _PLACES:
+        scale = s_lo + sp * (s_hi - s_lo)
+        shifts = _shifts(head, spec, scale)
+        if shifts is None:
+            continue
+        for tp in _PLACES:
+            ty = shifts[0] + tp * (shifts[1] - shifts[0])
+            matrix = _crop_matrix(head, spec, scale, ty)
             if src_size is None:
-                return matrix, float(matrix[0, 0])
-            crown_out = crown * spec.height_px
+                return matrix, scale
+            crown_out = scale * head.crown_y + ty
             outside = outside_fraction(matrix, out, src_size, crown_out)
             if best is None or outside < best[0] - 1e-3:
                 best = (outside, matrix)
             if outside == 0:
-                return matrix, float(matrix[0, 0])
-    if best is None:  # specs are validated so that some placement exists
-        matrix = _crop_matrix(head, spec, spec.head_height.lo, spec.crown_margin.lo)
-        return matrix, float(matrix[0, 0])
+                return matrix, scale
+    if best is None:  # no placement meets the rules: the middle, and the checks say so
+        scale = (s_lo + s_hi) / 2
+        crown = (spec.crown_margin.lo + spec.crown_margin.hi) / 2
+        matrix = _crop_matrix(head, spec, scale, crown * spec.height_px - scale * head.crown_y)
+        return matrix, scale
     return best[1], float(best[1][0, 0])
 
 

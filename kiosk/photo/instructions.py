@@ -29,6 +29,7 @@ INSTRUCTIONS: dict[str, Instruction] = {
     "eyes": Instruction("请睁开眼睛", "Please open your eyes"),
     "mouth": Instruction("请保持嘴巴闭合", "Please keep your mouth closed"),
     "glare": Instruction("请调整眼镜，避免反光", "Tilt your glasses to avoid glare"),
+    "hat": Instruction("请摘下帽子", "Please take off your hat"),
     "dark": Instruction("光线太暗，请联系工作人员", "Too dark: please ask staff"),
     "bright": Instruction("光线太亮，请联系工作人员", "Too bright: please ask staff"),
     "uneven": Instruction("面部光线不均匀，请正对灯光", "Uneven light: face the lamp"),

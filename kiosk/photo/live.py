@@ -29,6 +29,7 @@ LIVE_CHECKS = (
     "framing",
     "centred",
     "pose",
+    "head_covering",
     "eyes_open",
     "mouth_closed",
     "glare",
@@ -70,6 +71,7 @@ def _instruction_key(ctx: PhotoContext, failed: CheckResult) -> str:
         "eyes_open": "eyes",
         "mouth_closed": "mouth",
         "glare": "glare",
+        "head_covering": "hat",
         "exposure_mean": "dark" if value < 128 else "bright",
         "underexposed": "dark",
         "overexposed": "bright",
@@ -97,6 +99,8 @@ class LiveAnalyser:
         self._preview_n = 0
 
     def analyse(self, frame: Image) -> tuple[Guidance, PhotoContext]:
+        import cv2
+
         start = time.perf_counter()
         h, w = frame.shape[:2]
         ctx = PhotoContext(image=frame, spec=self.spec, live=True)
@@ -110,6 +114,12 @@ class LiveAnalyser:
         # A lone face counts only once the mesh has it (every check needs the mesh);
         # the detector's count matters when it sees more people than the mesh does.
         ctx.faces_found = max(len(meshes), self._count) if self._count >= 2 else len(meshes)
+        if self._preview_alpha is not None:
+            # The preview's person mask (previous frame; a sitter barely moves).
+            ctx.mask = np.asarray(
+                cv2.resize(self._preview_alpha, (w, h), interpolation=cv2.INTER_LINEAR),
+                np.float32,
+            )
         if len(meshes) == 1:
             ctx.face = meshes[0]
             ctx.head = geometry.measure_head(ctx.face, None)

@@ -48,6 +48,9 @@ class PhotoSpec:
     chin_margin_min: float
     min_kb: float | None = None
     max_kb: float | None = None
+    eye_height: Range | None = None  # eye line above the bottom edge, where the source says
+    short_name: str = ""
+    short_name_en: str = ""
 
     @property
     def default_background(self) -> str:
@@ -87,6 +90,9 @@ class PhotoSpec:
             "chin_margin_min": self.chin_margin_min,
             "min_kb": self.min_kb,
             "max_kb": self.max_kb,
+            "eye_height": [self.eye_height.lo, self.eye_height.hi] if self.eye_height else None,
+            "short_name": self.short_name,
+            "short_name_en": self.short_name_en,
         }
 
 
@@ -117,10 +123,17 @@ def _parse(spec_id: str, raw: dict[str, Any], where: str) -> PhotoSpec:
     if not backgrounds:
         raise SpecError(f"{where} [{spec_id}].backgrounds", "at least one colour needed")
     print_mm = need("print_mm", list)
+    glasses = raw.get("glasses", "allowed")
+    if glasses not in ("allowed", "forbidden"):
+        raise SpecError(
+            f"{where} [{spec_id}].glasses", f"'allowed' or 'forbidden', got {glasses!r}"
+        )
+    name = need("name", str)
+    name_en = need("name_en", str)
     spec = PhotoSpec(
         id=spec_id,
-        name=need("name", str),
-        name_en=need("name_en", str),
+        name=name,
+        name_en=name_en,
         source=need("source", str),
         note=str(raw.get("note", "")),
         width_px=need("width_px", int),
@@ -134,6 +147,13 @@ def _parse(spec_id: str, raw: dict[str, Any], where: str) -> PhotoSpec:
         chin_margin_min=float(need("chin_margin_min", (int, float))),
         min_kb=float(raw["min_kb"]) if "min_kb" in raw else None,
         max_kb=float(raw["max_kb"]) if "max_kb" in raw else None,
+        eye_height=(
+            _range(f"{where} [{spec_id}].eye_height", raw["eye_height"])
+            if "eye_height" in raw
+            else None
+        ),
+        short_name=str(raw.get("short_name", name)),
+        short_name_en=str(raw.get("short_name_en", name_en)),
     )
     if spec.width_px < 100 or spec.height_px < 100 or spec.dpi < 72:
         raise SpecError(f"{where} [{spec_id}]", "size below 100 px or dpi below 72")

@@ -1,9 +1,11 @@
-"""The hall centre's number allocation, as a client.
+"""The hall centre's number allocation, through the terminal's one centre client.
 
-Contract (shared with central/): ``POST {central_url}/v1/halls/{hall_id}/tickets`` with
-``{"service_code", "prefix", "terminal_id", "day": "YYYY-MM-DD"}`` answers 200 with
-``{"number": "A023", "sequence": 23, "people_ahead": int, "day": "YYYY-MM-DD"}``.
-Anything else, or no answer within the timeout, is :class:`CentralUnavailable`.
+``POST {[central] url}/v1/halls/{hall_id}/tickets`` with ``{"service_code", "prefix",
+"terminal_id", "day": "YYYY-MM-DD"}`` answers 200 with ``{"number": "A023", "sequence":
+23, "people_ahead": int, "day": "YYYY-MM-DD"}``. The request goes through
+``offline_cache.client.CentralClient``: the pinned CA and this terminal's certificate,
+the same as the outbox's. Anything else, or no answer within the timeout, is
+:class:`CentralUnavailable`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-import requests
+from pydantic import ValidationError
+
+from offline_cache.client import CentralClient, CentralError, CentralSettings
+from offline_cache.wire import TicketRequest
 
 
 class CentralUnavailable(Exception):
@@ -38,43 +42,43 @@ class CentralTicketClient:
 
     No retry: a POST that reached the centre but whose answer was lost has used up a
     number there; asking again would skip one more, and the offline block is instant.
+    The hall and terminal named here must be the ones in this terminal's certificate
+    (the centre answers 403 otherwise, and the number comes from the offline block).
     """
 
     def __init__(
         self,
-        base_url: str,
+        settings: CentralSettings,
         hall_id: str,
         terminal_id: str,
         timeout_s: float = 1.5,
-        session: requests.Session | None = None,
     ) -> None:
-        self.url = f"{base_url.rstrip('/')}/v1/halls/{quote(hall_id, safe='')}/tickets"
+        self.client = CentralClient(settings)
+        self.hall_id = hall_id
         self.terminal_id = terminal_id
         self.timeout_s = timeout_s
-        self._session = session or requests.Session()
-        self._session.trust_env = False  # no proxy or CA bundle from the environment
 
     def allocate(self, service_code: str, prefix: str, day: date) -> CentralNumber:
-        body = {
-            "service_code": service_code,
-            "prefix": prefix,
-            "terminal_id": self.terminal_id,
-            "day": day.isoformat(),
-        }
+        try:
+            req = TicketRequest(
+                service_code=service_code,
+                prefix=prefix,
+                terminal_id=self.terminal_id,
+                day=day.isoformat(),
+            )
+        except ValidationError:
+            raise CentralUnavailable("service code, prefix or terminal id not valid") from None
         try:
             # (connect, read): together they stay near the configured bound
-            reply = self._session.post(
-                self.url, json=body, timeout=(self.timeout_s / 2, self.timeout_s / 2)
+            got = self.client.allocate_ticket(
+                self.hall_id, req, timeout=(self.timeout_s / 2, self.timeout_s / 2)
             )
-        except requests.RequestException as exc:
-            raise CentralUnavailable(f"{type(exc).__name__}: {exc}") from None
-        if reply.status_code != 200:
-            raise CentralUnavailable(f"HTTP {reply.status_code}")
-        try:
-            data = reply.json()
-        except ValueError:
-            raise CentralUnavailable("answer is not JSON") from None
-        return _parse(data, prefix, day)
+        except CentralError as exc:
+            raise CentralUnavailable(str(exc)) from None
+        return _parse(got.model_dump(), prefix, day)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def _parse(data: Any, prefix: str, day: date) -> CentralNumber:

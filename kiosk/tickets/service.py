@@ -30,6 +30,7 @@ from devices.ticket_printer.layout import (
 from devices.ticket_printer.protocol import TicketContent, TicketPrinter, TicketPrintError
 from kiosk.config import KioskConfig
 from kiosk.config.schema import LayoutBlockConfig
+from kiosk.outbox import client_settings
 from kiosk.tickets import qr
 from kiosk.tickets.allocator import NumberAllocator
 from kiosk.tickets.central import CentralTicketClient
@@ -117,9 +118,12 @@ def build_allocator(config: KioskConfig, data_dir: Path | None = None) -> Number
     )
     central = (
         CentralTicketClient(
-            t.central_url, config.terminal.hall_id, config.terminal.id, t.central_timeout_s
+            client_settings(config.central),
+            config.terminal.hall_id,
+            config.terminal.id,
+            t.central_timeout_s,
         )
-        if t.central_url
+        if t.central_numbers and config.central.url
         else None
     )
     return NumberAllocator(store, t.offline_tag, central, t.central_retry_s)

@@ -13,8 +13,9 @@ from ui.tour import render_tour
 def test_tour_renders_every_screen(qapp: object, config: KioskConfig, tmp_path: Path) -> None:
     written = render_tour(config, tmp_path / "tour")
     names = {p.name for p in written}
-    # ticket and technician screens, the form journey's (issue 7), the booth's (issue 6)
-    assert len(written) == 36 + 7 * 4 + 6 * 4
+    # ticket and technician screens, the form journey's (issue 7), the booth's (issue 6:
+    # with the choice of photo since issue 15)
+    assert len(written) == 36 + 7 * 4 + 7 * 4
     for screen in (
         "01-attract",
         "12-form-confirm",

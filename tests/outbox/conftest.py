@@ -49,19 +49,27 @@ class Central:
     args: list[str] = field(default_factory=list)
     verify: str | bool = False
     cert: tuple[str, str] | None = None
+    admin_token: str = ""
+    log_path: Path | None = None
 
-    def start(self, timeout: float = 20.0) -> None:
-        self.proc = subprocess.Popen(
-            [CENTRAL, "serve", "--db", self.db, "--port", str(self.port), *self.args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=clean_env(),
-        )
+    def start(self, timeout: float = 60.0) -> None:
+        if not self.admin_token:
+            self.admin_token = add_staff(self.db, f"admin-{self.port}", "admin")
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            self.proc = subprocess.Popen(
+                [CENTRAL, "serve", "--db", self.db, "--port", str(self.port), *self.args],
+                stdout=log,
+                stderr=log,
+                env=clean_env(),
+            )
+        finally:
+            if self.log_path:
+                log.close()  # type: ignore[union-attr]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-                raise RuntimeError(f"kiosk-central exited: {err}")
+                raise RuntimeError(f"kiosk-central exited: {self.log()}")
             with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
@@ -76,9 +84,13 @@ class Central:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc and self.proc.stderr:
-            self.proc.stderr.close()
         self.proc = None
+
+    def log(self) -> str:
+        """What the centre wrote to stdout and stderr so far."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def session(self) -> requests.Session:
         s = requests.Session()
@@ -88,9 +100,17 @@ class Central:
             s.cert = self.cert
         return s
 
+    def staff_session(self, token: str | None = None) -> requests.Session:
+        """A person's session: no client certificate, a bearer token (admin by default)."""
+        s = requests.Session()
+        s.trust_env = False
+        s.verify = self.verify
+        s.headers["Authorization"] = f"Bearer {token or self.admin_token}"
+        return s
+
     def stats(self) -> dict:
-        """Counts from the running service."""
-        r = self.session().get(f"{self.url}/v1/stats", timeout=30)
+        """Counts from the running service (as the fleet admin)."""
+        r = self.staff_session().get(f"{self.url}/v1/stats", timeout=30)
         r.raise_for_status()
         return dict(r.json())
 
@@ -107,17 +127,36 @@ class Central:
         return json.loads(out.stdout)
 
 
+def add_staff(db: str, name: str, role: str, hall: str | None = None) -> str:
+    """A staff member's bearer token, made as ``kiosk-central staff add`` makes it."""
+    from central.credentials import Credentials, Role
+    from central.store import open_database
+
+    database = open_database(db, 1)
+    try:
+        return Credentials(database).add_staff(name, Role(role), hall)
+    finally:
+        database.dispose()
+
+
 def _central_factory(tmp_path: Path) -> Iterator[Callable[..., Central]]:
     started: list[Central] = []
 
     def make(*args: str, db: str | None = None, port: int | None = None, start: bool = True):
         port = port or free_port()
         scheme = "https" if "--tls-cert" in args else "http"
+        args_list = list(args)
+        if "--client-ca" not in args and "--behind-proxy" not in args:
+            # Plain loopback centre for the outbox tests: terminals name themselves.
+            args_list.append("--insecure-claimed-identity")
+        if db is not None and "--blobs" not in args:
+            args_list += ["--blobs", str(tmp_path / f"blobs-{port}")]
         c = Central(
             url=f"{scheme}://127.0.0.1:{port}",
             db=db or f"sqlite:///{tmp_path / f'central-{port}.db'}",
             port=port,
-            args=list(args),
+            args=args_list,
+            log_path=tmp_path / f"central-{port}.log",
         )
         started.append(c)
         if start:

@@ -80,8 +80,8 @@ def test_mtls_with_generated_certificates(
 ) -> None:
     pki = tmp_path / "pki"
     subprocess.run(
-        [CENTRAL, "gen-certs", str(pki), "--terminal", "T01"], check=True, capture_output=True,
-        env=clean_env(),
+        [CENTRAL, "gen-certs", str(pki), "--terminal", "T01", "--hall", "h1"], check=True,
+        capture_output=True, env=clean_env(),
     )  # fmt: skip
     c = central_factory(
         "--tls-cert", str(pki / "server.pem"), "--tls-key", str(pki / "server.key"),
@@ -90,14 +90,10 @@ def test_mtls_with_generated_certificates(
     # The environment's CA bundle must not override the pinned CA (trust_env = False).
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/bundle.pem")
     _fill(outbox, 5)
-    # without a client certificate the centre refuses the handshake: kept, retried later
-    bare = _worker(outbox, c.url, "T01", ca_file=str(pki / "ca.pem"))
-    step = bare.step()
-    assert step.kind is StepKind.RETRY
-    assert outbox.pending_count() == 5
-    assert "TLS" in (outbox.status().last_error or "") or "reach" in (
-        outbox.status().last_error or ""
-    )
+    # without a client certificate the centre refuses terminal requests (403)
+    bare = requests.Session()
+    bare.trust_env, bare.verify = False, str(pki / "ca.pem")
+    assert bare.post(f"{c.url}/v1/terminals/T01/heartbeat", json={"backlog": 0}).status_code == 403
     # an unpinned client (system CAs) does not trust the private CA either
     unpinned = _worker(outbox, c.url, "T01")
     assert unpinned.step().kind is StepKind.RETRY

@@ -72,34 +72,34 @@
         <translation>Next: check the form</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="113" />
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
         <source>  (tap to change)</source>
         <translation>  (tap to change)</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="113" />
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
         <source>Choose the district and street</source>
         <translation>Choose the district and street</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="125" />
+        <location filename="../qml/FormCompleteScreen.qml" line="135" />
+        <source>First choose the district and street</source>
+        <translation>First choose the district and street</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
         <source>Type the street and number</source>
         <translation>Type the street and number</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="125" />
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
         <source>Type the number, e.g. 1-2-301</source>
         <translation>Type the number, e.g. 1-2-301</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="152" />
+        <location filename="../qml/FormCompleteScreen.qml" line="164" />
         <source>Choose a date</source>
         <translation>Choose a date</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="132" />
-        <source>First choose the district and street</source>
-        <translation>First choose the district and street</translation>
     </message>
 </context>
 <context>
@@ -235,6 +235,16 @@
         <source>Back</source>
         <translation>Back</translation>
     </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>The countdown starts as soon as the picture is right.</source>
+        <translation>The countdown starts as soon as the picture is right.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>I'm ready</source>
+        <translation>I'm ready</translation>
+    </message>
 </context>
 <context>
     <name>PhotoHelpScreen</name>
@@ -275,9 +285,14 @@
         <translation>Retake</translation>
     </message>
     <message>
-        <location filename="../qml/PhotoResultScreen.qml" line="69" />
-        <source>OK, use this photo (%1)</source>
-        <translation>OK, use this photo (%1)</translation>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>If you do not tap OK within %1 s, this photo will not be kept.</source>
+        <translation>If you do not tap OK within %1 s, this photo will not be kept.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>OK, use this photo</source>
+        <translation>OK, use this photo</translation>
     </message>
 </context>
 <context>
@@ -301,6 +316,21 @@
         <location filename="../qml/PhotoSavedScreen.qml" line="73" />
         <source>Done (%1)</source>
         <translation>Done (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Your photo is saved, but the receipt did not print</source>
+        <translation>Your photo is saved, but the receipt did not print</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please take your printed receipt. Show it at the counter: your photo goes with your application.</source>
+        <translation>Please take your printed receipt. Show it at the counter: your photo goes with your application.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.</source>
+        <translation>Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.</translation>
     </message>
 </context>
 <context>
@@ -392,29 +422,37 @@
     </message>
 </context>
 <context>
+    <name>PhotoChooseScreen</name>
+    <message>
+        <location filename="../qml/PhotoChooseScreen.qml" line="1" />
+        <source>Which photo do you need?</source>
+        <translation>Which photo do you need?</translation>
+    </message>
+</context>
+<context>
     <name>FormAddressPicker</name>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="21" />
+        <location filename="../qml/FormAddressPicker.qml" line="22" />
         <source>%1: choose the district</source>
         <translation>%1: choose the district</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="22" />
+        <location filename="../qml/FormAddressPicker.qml" line="23" />
         <source>%1: choose the street in %2</source>
         <translation>%1: choose the street in %2</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="68" />
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="68" />
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
         <source>‹ Other district</source>
         <translation>‹ Other district</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="75" />
+        <location filename="../qml/FormAddressPicker.qml" line="76" />
         <source>My street is not listed: I will type it</source>
         <translation>My street is not listed: I will type it</translation>
     </message>
@@ -422,27 +460,27 @@
 <context>
     <name>FormDatePicker</name>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="33" />
+        <location filename="../qml/FormDatePicker.qml" line="34" />
         <source>Year</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="34" />
+        <location filename="../qml/FormDatePicker.qml" line="35" />
         <source>Month</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="35" />
+        <location filename="../qml/FormDatePicker.qml" line="36" />
         <source>Day</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="62" />
+        <location filename="../qml/FormDatePicker.qml" line="63" />
         <source>Leave it empty</source>
         <translation>Leave it empty</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="68" />
+        <location filename="../qml/FormDatePicker.qml" line="69" />
         <source>Use this date</source>
         <translation>Use this date</translation>
     </message>

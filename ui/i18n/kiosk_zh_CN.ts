@@ -72,34 +72,34 @@
         <translation>下一步：检查表格</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="113" />
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
         <source>  (tap to change)</source>
         <translation>（点击可修改）</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="113" />
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
         <source>Choose the district and street</source>
         <translation>选择区和街道</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="125" />
+        <location filename="../qml/FormCompleteScreen.qml" line="135" />
+        <source>First choose the district and street</source>
+        <translation>请先选择区和街道</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
         <source>Type the street and number</source>
         <translation>填写街道和门牌号</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="125" />
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
         <source>Type the number, e.g. 1-2-301</source>
         <translation>填写门牌号，例如 1号2栋301</translation>
     </message>
     <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="152" />
+        <location filename="../qml/FormCompleteScreen.qml" line="164" />
         <source>Choose a date</source>
         <translation>选择日期</translation>
-    </message>
-    <message>
-        <location filename="../qml/FormCompleteScreen.qml" line="132" />
-        <source>First choose the district and street</source>
-        <translation>请先选择区和街道</translation>
     </message>
 </context>
 <context>
@@ -235,6 +235,16 @@
         <source>Back</source>
         <translation>返回</translation>
     </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>The countdown starts as soon as the picture is right.</source>
+        <translation>画面调整好后，会自动开始倒计时。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoBoothScreen.qml" line="1" />
+        <source>I'm ready</source>
+        <translation>准备好了</translation>
+    </message>
 </context>
 <context>
     <name>PhotoHelpScreen</name>
@@ -274,9 +284,14 @@
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../qml/PhotoResultScreen.qml" line="69" />
-        <source>OK, use this photo (%1)</source>
-        <translation>确定，使用这张照片（%1）</translation>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>If you do not tap OK within %1 s, this photo will not be kept.</source>
+        <translation>%1 秒内不点“确定”，这张照片将不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoResultScreen.qml" line="1" />
+        <source>OK, use this photo</source>
+        <translation>确定，使用这张照片</translation>
     </message>
 </context>
 <context>
@@ -300,6 +315,21 @@
         <location filename="../qml/PhotoSavedScreen.qml" line="73" />
         <source>Done (%1)</source>
         <translation>完成（%1）</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Your photo is saved, but the receipt did not print</source>
+        <translation>照片已保存，但回执没有打印出来</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please take your printed receipt. Show it at the counter: your photo goes with your application.</source>
+        <translation>请取走打印的回执。办理业务时请向窗口出示，照片将随您的申请一起提交。</translation>
+    </message>
+    <message>
+        <location filename="../qml/PhotoSavedScreen.qml" line="1" />
+        <source>Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.</source>
+        <translation>请记下这个回执号，或请工作人员帮您记下。办理业务时请向窗口出示，照片将随您的申请一起提交。</translation>
     </message>
 </context>
 <context>
@@ -390,29 +420,37 @@
     </message>
 </context>
 <context>
+    <name>PhotoChooseScreen</name>
+    <message>
+        <location filename="../qml/PhotoChooseScreen.qml" line="1" />
+        <source>Which photo do you need?</source>
+        <translation>您需要拍哪种照片？</translation>
+    </message>
+</context>
+<context>
     <name>FormAddressPicker</name>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="21" />
+        <location filename="../qml/FormAddressPicker.qml" line="22" />
         <source>%1: choose the district</source>
         <translation>%1：请选择所在区</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="22" />
+        <location filename="../qml/FormAddressPicker.qml" line="23" />
         <source>%1: choose the street in %2</source>
         <translation>%1：请选择%2的街道</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="68" />
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="68" />
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
         <source>‹ Other district</source>
         <translation>‹ 换一个区</translation>
     </message>
     <message>
-        <location filename="../qml/FormAddressPicker.qml" line="75" />
+        <location filename="../qml/FormAddressPicker.qml" line="76" />
         <source>My street is not listed: I will type it</source>
         <translation>没有我的街道，我自己填写</translation>
     </message>
@@ -420,27 +458,27 @@
 <context>
     <name>FormDatePicker</name>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="33" />
+        <location filename="../qml/FormDatePicker.qml" line="34" />
         <source>Year</source>
         <translation>年</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="34" />
+        <location filename="../qml/FormDatePicker.qml" line="35" />
         <source>Month</source>
         <translation>月</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="35" />
+        <location filename="../qml/FormDatePicker.qml" line="36" />
         <source>Day</source>
         <translation>日</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="62" />
+        <location filename="../qml/FormDatePicker.qml" line="63" />
         <source>Leave it empty</source>
         <translation>不填写</translation>
     </message>
     <message>
-        <location filename="../qml/FormDatePicker.qml" line="68" />
+        <location filename="../qml/FormDatePicker.qml" line="69" />
         <source>Use this date</source>
         <translation>就是这一天</translation>
     </message>

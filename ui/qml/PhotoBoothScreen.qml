@@ -42,16 +42,24 @@ Item {
             border.color: photoBooth.ready ? "#2fbf71" : "#ffffff"
             opacity: 0.9
         }
-        Text {
-            objectName: "countdown"
+        // The count on a dark plate with a white ring: readable over a white
+        // background, a white shirt or a dark coat alike.
+        Rectangle {
+            objectName: "countdownPlate"
             anchors.centerIn: parent
             visible: photoBooth.countdown > 0
-            text: photoBooth.countdown
-            color: "white"
-            style: Text.Outline
-            styleColor: "#80000000"
-            font.pixelSize: 320
-            font.bold: true
+            width: 360; height: 360; radius: 180
+            color: "#E6101820"
+            border.color: "white"
+            border.width: 8
+            Text {
+                objectName: "countdown"
+                anchors.centerIn: parent
+                text: photoBooth.countdown
+                color: "white"
+                font.pixelSize: 260
+                font.bold: true
+            }
         }
         Rectangle {
             anchors.fill: parent
@@ -72,6 +80,7 @@ Item {
     }
 
     Text {
+        id: instruction
         objectName: "instruction"
         anchors.top: stage.bottom
         anchors.topMargin: 24
@@ -97,6 +106,31 @@ Item {
         styleColor: root.accent
         font.pixelSize: 36 * root.s
         font.bold: true
+    }
+    Text {
+        objectName: "readyNote"
+        anchors.top: instruction.bottom
+        anchors.topMargin: 8
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: stage.width
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.WordWrap
+        visible: photoBooth.asked
+        text: qsTr("The countdown starts as soon as the picture is right.")
+        color: root.muted
+        font.pixelSize: 34 * root.s
+    }
+    KButton {
+        objectName: "readyButton"
+        anchors.right: parent.right
+        anchors.rightMargin: 40
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 32
+        width: 520
+        visible: photoBooth.state === "preview"
+        fill: root.primary
+        text: qsTr("I'm ready")
+        onTapped: photoBooth.imReady()
     }
     KButton {
         objectName: "photoBack"

@@ -48,6 +48,18 @@ Item {
             color: root.muted
             font.pixelSize: 32 * root.s
         }
+        // What the countdown does, said beside it (not on the OK button, where a
+        // number reads as "will confirm by itself").
+        Text {
+            objectName: "resultTimeoutNotice"
+            width: parent.width
+            wrapMode: Text.WordWrap
+            visible: photoResult.secondsLeft >= 0
+            text: qsTr("If you do not tap OK within %1 s, this photo will not be kept.").arg(Math.max(0, photoResult.secondsLeft))
+            color: photoResult.secondsLeft <= 30 ? root.accent : root.ink
+            font.pixelSize: 36 * root.s
+            font.bold: photoResult.secondsLeft <= 30
+        }
     }
     Row {
         anchors.bottom: parent.bottom
@@ -66,7 +78,7 @@ Item {
             objectName: "acceptButton"
             width: 640
             fill: root.primary
-            text: qsTr("OK, use this photo (%1)").arg(Math.max(0, photoResult.secondsLeft))
+            text: qsTr("OK, use this photo")
             onTapped: photoResult.accept()
         }
     }

@@ -14,8 +14,8 @@ Item {
         height: parent.height - header.height - 220
         radius: 32
         color: "white"
-        border.color: photoSaved.saved ? "#c5cfdb" : root.accent
-        border.width: photoSaved.saved ? 3 : 6
+        border.color: photoSaved.saved && photoSaved.printed !== "not_printed" ? "#c5cfdb" : root.accent
+        border.width: photoSaved.saved && photoSaved.printed !== "not_printed" ? 3 : 6
 
         Column {
             anchors.left: parent.left
@@ -28,8 +28,10 @@ Item {
                 objectName: "savedHeadline"
                 width: parent.width
                 wrapMode: Text.WordWrap
-                text: photoSaved.saved ? qsTr("Your photo is saved") : qsTr("Your photo could not be saved. Please ask staff.")
-                color: photoSaved.saved ? "#1f8a52" : root.accent
+                text: !photoSaved.saved ? qsTr("Your photo could not be saved. Please ask staff.")
+                    : photoSaved.printed === "not_printed" ? qsTr("Your photo is saved, but the receipt did not print")
+                    : qsTr("Your photo is saved")
+                color: photoSaved.saved && photoSaved.printed !== "not_printed" ? "#1f8a52" : root.accent
                 font.pixelSize: 56 * root.s
                 font.bold: true
             }
@@ -37,7 +39,10 @@ Item {
                 visible: photoSaved.saved
                 width: parent.width
                 wrapMode: Text.WordWrap
-                text: qsTr("At the counter, give this receipt number. Your photo goes with your application.")
+                objectName: "savedInstruction"
+                text: photoSaved.printed === "printed" ? qsTr("Please take your printed receipt. Show it at the counter: your photo goes with your application.")
+                    : photoSaved.printed === "not_printed" ? qsTr("Please write down this receipt number, or ask staff to write it down for you. Give it at the counter: your photo goes with your application.")
+                    : qsTr("At the counter, give this receipt number. Your photo goes with your application.")
                 color: root.ink
                 font.pixelSize: 36 * root.s
             }

@@ -81,10 +81,36 @@ class PhotoBoothViewModel(ScreenViewModel):
 
     def _countdown(self) -> int:
         j = self._journey()
-        if j is None or j.state is not PhotoState.COUNTDOWN:
-            return -1
-        left = j.remaining(self.now())
+        left = j.countdown_left(self.now()) if j is not None else None
         return -1 if left is None else max(1, math.ceil(left))
+
+    def _asked(self) -> bool:
+        """True after "I'm ready" was tapped while the pose is not right yet."""
+        j = self._journey()
+        return bool(j and j.asked and j.state is PhotoState.PREVIEW)
+
+    def _photo_name(self) -> str:
+        j = self._journey()
+        if j is None or j.spec is None:
+            return ""
+        return self.pick(j.spec.name, j.spec.name_en)
+
+    def voice_cue(self) -> tuple[str, str, str] | None:
+        """What the booth says now (key, zh, en): the live instruction in the preview,
+        and "3, 2, 1" while counting down; None when nothing is due."""
+        j = self._journey()
+        if j is None:
+            return None
+        n = self._countdown()
+        if n == 3:
+            return None  # the countdown screen's own prompt says "3"
+        if n > 0:
+            zh, en = _COUNT[n] if n in _COUNT else (str(n), str(n))
+            return f"count{n}", zh, en
+        if j.state is PhotoState.PREVIEW and j.guidance is not None:
+            g = j.guidance
+            return g.key, g.instruction_zh, g.instruction_en
+        return None
 
     frameSource = Property(str, _frame_source, notify=frameChanged)
     state = Property(str, _state, notify=changed)
@@ -93,6 +119,8 @@ class PhotoBoothViewModel(ScreenViewModel):
     ready = Property(bool, _ready, notify=frameChanged)
     outline = Property("QVariantList", _outline, notify=frameChanged)
     countdown = Property(int, _countdown, notify=frameChanged)
+    asked = Property(bool, _asked, notify=frameChanged)
+    photoName = Property(str, _photo_name, notify=changed)
 
     def tick(self) -> None:
         j = self._journey()
@@ -100,14 +128,32 @@ class PhotoBoothViewModel(ScreenViewModel):
             return
         seq = j.frame.seq if j.frame is not None else -1
         key = j.guidance.key if j.guidance is not None else ""
-        shown = (seq, key, self._countdown())
+        shown = (seq, key, self._countdown(), self._asked())
         if shown != self._shown:
             self._shown = shown
             self.frameChanged.emit()
 
     @Slot()
     def back(self) -> None:
+        j = self._journey()
+        if j is not None and j.can_choose_again:
+            j.choose_again(self.now())
+            self._c.acted(self.now())
+            return
         self._c.back(self.now())
+
+    @Slot()
+    def imReady(self) -> None:
+        """The citizen says they are ready: the countdown starts once the pose is right."""
+        j = self._journey()
+        if j is not None:
+            j.ready(self.now())
+        self._c.acted(self.now())
+        self.frameChanged.emit()
+
+
+# The spoken count: the digit, in the citizen's language.
+_COUNT = {3: ("三", "Three"), 2: ("二", "Two"), 1: ("一", "One")}
 
 
 # Which instruction explains a failed still check.
@@ -119,6 +165,7 @@ _FAILURE_HINT = {
     "pose_pitch": "pitch",
     "pose_roll": "roll",
     "glare": "glare",
+    "head_covering": "hat",
     "sharpness": "still",
     "resolution": "closer",
     "framing": "back",

@@ -30,15 +30,11 @@ class PhotoResultViewModel(ScreenViewModel):
         return f"image://photo/{id(j.outcome)}"
 
     def _details(self) -> str:
+        """Which photo this is, in words: sizes and file figures mean nothing here."""
         j = self._journey()
-        if j is None or j.outcome is None:
+        if j is None or j.outcome is None or j.spec is None:
             return ""
-        o = j.outcome
-        kb = len(o.jpeg) // 1024
-        spec = getattr(j.engine, "spec", None)
-        name = self.pick(spec.name, spec.name_en) if spec is not None else ""
-        h, w = o.preview_bgr.shape[:2]
-        return f"{name} · {w}×{h} · {kb} KB"
+        return self.pick(j.spec.name, j.spec.name_en)
 
     photoSource = Property(str, _photo_source, notify=changed)
     details = Property(str, _details, notify=changed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Property, Signal, Slot
 
-from kiosk.flows.photo import PhotoJourney
+from kiosk.flows.photo import PhotoJourney, Printed
 from ui.qr import qr_url
 from ui.viewmodels.base import ScreenViewModel
 
@@ -24,7 +24,15 @@ class PhotoSavedViewModel(ScreenViewModel):
         receipt = self._receipt()
         return qr_url(receipt) if receipt else ""
 
+    def _printed(self) -> str:
+        """printed | not_printed | none (nothing to print, or no slip on this terminal)."""
+        j = self._c.journey_as(PhotoJourney)
+        if j is None or not self._saved():
+            return "none"
+        return {Printed.PRINTED: "printed", Printed.FAILED: "not_printed"}.get(j.printed, "none")
+
     receipt = Property(str, _receipt, notify=changed)
+    printed = Property(str, _printed, notify=changed)
     saved = Property(bool, _saved, notify=changed)
     qrSource = Property(str, _qr, notify=changed)
     secondsLeft = Property(int, ScreenViewModel.seconds_left, notify=countdownChanged)

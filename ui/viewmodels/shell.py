@@ -29,12 +29,14 @@ SCREEN_FILES: dict[str, str] = {
     "form_unavailable": "FormUnavailableScreen.qml",
     "tech_pin": "TechPinScreen.qml",
     "tech_panel": "TechPanelScreen.qml",
+    "photo_choose": "PhotoChooseScreen.qml",
     "photo_preview": "PhotoBoothScreen.qml",
     "photo_countdown": "PhotoBoothScreen.qml",
     "photo_processing": "PhotoBoothScreen.qml",
     "photo_camera_lost": "PhotoBoothScreen.qml",
     "photo_result": "PhotoResultScreen.qml",
     "photo_saved": "PhotoSavedScreen.qml",
+    "photo_not_printed": "PhotoSavedScreen.qml",
     "photo_help": "PhotoHelpScreen.qml",
 }
 

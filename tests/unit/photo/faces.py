@@ -52,6 +52,26 @@ def rotated(img: Image, degrees: float) -> Image:
     return np.asarray(cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE))
 
 
+def with_cap(img: Image, bgr: tuple[int, int, int]) -> Image:
+    """``img`` with a plain cap drawn over the crown and the upper forehead, placed from
+    the face mesh (a composite: no offline photo of a bare head has a cap we could use)."""
+    from kiosk.photo.face import FaceAnalyser
+
+    analyser = FaceAnalyser(live=False)
+    try:
+        face = analyser.meshes(img)[0]
+    finally:
+        analyser.close()
+    out = img.copy()
+    fw, cx = face.face_width, face.centre_x
+    top, brows = face.pt(10)[1], face.pt(9)[1]
+    base = int(top + 0.35 * (brows - top))  # the brim sits on the forehead
+    cv2.ellipse(out, (int(cx), base), (int(0.62 * fw), int(0.62 * fw)), 0, 180, 360, bgr, -1)
+    brim = tuple(int(c * 0.8) for c in bgr)
+    cv2.ellipse(out, (int(cx), base), (int(0.66 * fw), int(0.09 * fw)), 0, 0, 360, brim, -1)
+    return out
+
+
 INPUTS: dict[str, Callable[[], Image]] = {
     "grace": grace_hopper,
     "astronaut": astronaut,
@@ -62,4 +82,6 @@ INPUTS: dict[str, Callable[[], Image]] = {
     "grace_dark": lambda: (grace_hopper() * 0.25).astype(np.uint8),
     "grace_roll5": lambda: rotated(grace_hopper(), 5),
     "grace_roll16": lambda: rotated(grace_hopper(), 16),
+    "astronaut_red_cap": lambda: with_cap(astronaut(), (40, 40, 200)),
+    "astronaut_white_cap": lambda: with_cap(astronaut(), (235, 235, 235)),
 }

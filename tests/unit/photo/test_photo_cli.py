@@ -32,7 +32,9 @@ def test_process_writes_photo_sheet_and_report(grace_run) -> None:
     assert rc == 0
     report = json.loads((d / "report.json").read_text())
     assert set(report) == {"compliant", "faces", "checks", "output"}
-    assert report["compliant"] is True and report["faces"] == 1
+    # Grace Hopper wears her cap: the photo is made and the report says what fails.
+    assert report["compliant"] is False and report["faces"] == 1
+    assert [c["name"] for c in report["checks"] if not c["passed"]] == ["head_covering"]
     for check in report["checks"]:
         assert set(check) == {"name", "value", "limit", "passed"}
     out = report["output"]

@@ -101,3 +101,12 @@ def test_preview_has_the_new_background_and_keeps_the_face(live: LiveAnalyser, s
     # ...and the face in the middle is untouched.
     small = cv2.resize(sim_frame, (960, 540), interpolation=cv2.INTER_AREA)
     assert np.abs(out[200, 480].astype(int) - small[200, 480].astype(int)).max() < 8
+
+
+def test_a_cap_is_asked_off(live: LiveAnalyser, sim_frame) -> None:
+    """The booth's sitter (Grace Hopper, in her navy cap): once the preview's person
+    mask exists, live guidance says to take the cap off, and the count cannot start."""
+    live.preview(sim_frame)
+    g = settle(live, sim_frame)
+    assert g.key == "hat" and g.instruction_zh == "请摘下帽子"
+    assert not g.ready

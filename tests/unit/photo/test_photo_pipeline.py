@@ -23,11 +23,14 @@ def failed(ctx: PhotoContext) -> set[str]:
     return {c.name for c in ctx.checks if not c.passed}
 
 
-@pytest.mark.parametrize("spec_id", ["cn-exit-entry", "cn-id-card", "icao-35x45", "us-visa"])
-def test_grace_hopper_becomes_a_compliant_photo(run_photo, spec_id: str) -> None:
+@pytest.mark.parametrize("spec_id", ["cn-exit-entry", "cn-id-card", "icao-35x45"])
+def test_grace_hopper_passes_everything_but_her_cap(run_photo, spec_id: str) -> None:
+    """Issue 15.8: the sitter in a cap passed. Grace Hopper wears her navy cap in
+    matplotlib's sample photo: the head-covering check refuses her; all else passes."""
     ctx = run_photo("grace", spec_id)
     spec = get_spec(spec_id)
-    assert failed(ctx) == set(), [c for c in ctx.checks if not c.passed]
+    assert failed(ctx) == {"head_covering"}, [c for c in ctx.checks if not c.passed]
+    assert not ctx.compliant
     # The file itself: spec pixel size, spec dpi, inside the size window.
     pil = PILImage.open(io.BytesIO(ctx.jpeg))
     assert pil.size == (spec.width_px, spec.height_px)
@@ -87,6 +90,64 @@ def test_no_halo_of_the_old_background_around_the_head(run_photo) -> None:
     values = ctx.output[top > 0].astype(float)
     # The original background is dark grey-blue (~60); a halo would pull the ring down.
     assert values.mean() > 215
+
+
+SPECS = ["cn-exit-entry", "cn-id-card", "cn-social-security", "icao-35x45", "us-visa",
+         "cn-1inch", "cn-2inch"]  # fmt: skip
+
+
+@pytest.mark.parametrize("spec_id", SPECS)
+def test_every_rule_of_the_spec_is_met_on_the_output(run_photo, models: Models, spec_id) -> None:
+    """Each geometry rule of the spec's source, measured afresh on the decoded JPEG:
+    head height, face width, crown and chin margins, the eye line, centring, pixels,
+    dpi and file size. (A US visa photo came out with the eyes at 46-53 % where the
+    rule is 56-69 %, and was called compliant.)"""
+    spec = get_spec(spec_id)
+    ctx = run_photo("grace", spec_id)
+    decoded = cv2.imdecode(np.frombuffer(ctx.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    h, w = decoded.shape[:2]
+    assert (w, h) == (spec.width_px, spec.height_px)
+    pil = PILImage.open(io.BytesIO(ctx.jpeg))
+    assert round(pil.info["dpi"][0]) == spec.dpi
+    kb = len(ctx.jpeg) / 1024
+    assert (spec.min_kb or 0) <= kb <= (spec.max_kb or float("inf"))
+    face = models.faces.meshes(decoded)[0]
+    crown = crown_on_plain_background(decoded, spec.background_bgr(None), face)
+    chin = float(face.chin[1])
+    tol = 0.01  # a few pixels of JPEG and landmark noise
+    measured = {
+        "head height": ((chin - crown) / h, spec.head_height.lo, spec.head_height.hi),
+        "face width": (face.face_width / w, spec.head_width.lo, spec.head_width.hi),
+        "crown margin": (crown / h, spec.crown_margin.lo, spec.crown_margin.hi),
+        "chin margin": ((h - chin) / h, spec.chin_margin_min, 1.0),
+        "centre": ((face.centre_x - w / 2) / w, -0.05, 0.05),
+    }
+    if spec.eye_height is not None:
+        eyes = (h - float(face.eyes_mid[1])) / h
+        measured["eye line"] = (eyes, spec.eye_height.lo, spec.eye_height.hi)
+    wrong = {k: v for k, v in measured.items() if not v[1] - tol <= v[0] <= v[2] + tol}
+    assert wrong == {}, wrong
+    # The pipeline's own verdict on the same rules agrees.
+    geometry = {"head_size", "head_width", "crown_margin", "chin_margin", "centred", "eye_height"}
+    assert failed(ctx) & geometry == set()
+    if spec.eye_height is not None:
+        assert ctx.check("eye_height") is not None
+
+
+def test_us_visa_eyes_sit_where_the_state_department_says(run_photo, models: Models) -> None:
+    ctx = run_photo("grace", "us-visa")
+    decoded = cv2.imdecode(np.frombuffer(ctx.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    eyes = 600 - float(models.faces.meshes(decoded)[0].eyes_mid[1])
+    assert 1.125 / 2 * 600 <= eyes <= 1.375 / 2 * 600  # 1 1/8 to 1 3/8 in of 2 in
+
+
+def test_caps_of_other_colours_on_another_head_are_refused(run_photo) -> None:
+    """The astronaut has no cap: she passes the head-covering check (her fringe is her
+    own hair). With a cap drawn on her head (red, white) she does not."""
+    assert run_photo("astronaut").check("head_covering").passed
+    for name in ("astronaut_red_cap", "astronaut_white_cap"):
+        check = run_photo(name).check("head_covering")
+        assert check is not None and not check.passed, name
 
 
 def test_smile_with_teeth_is_not_a_closed_mouth(run_photo) -> None:

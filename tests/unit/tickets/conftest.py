@@ -23,7 +23,8 @@ def make_config(tmp_path: Path) -> Callable[..., KioskConfig]:
     def make(extra: str = "", central_url: str = "", tag: str = "K") -> KioskConfig:
         text = (
             f'[terminal]\ndata_dir = "{tmp_path}"\n'
-            f'[ticket]\ncentral_url = "{central_url}"\noffline_tag = "{tag}"\n'
+            f'[central]\nurl = "{central_url}"\n'
+            f'[ticket]\noffline_tag = "{tag}"\n'
             "central_timeout_s = 1.0\n" + extra
         )
         import tomllib

@@ -13,6 +13,7 @@ from central_peer import FakeCentre
 from kiosk.tickets.allocator import NumberAllocator
 from kiosk.tickets.central import CentralTicketClient, CentralUnavailable
 from kiosk.tickets.numbers import LocalNumberStore
+from offline_cache.client import CentralSettings
 
 NOW = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 
@@ -21,7 +22,11 @@ def allocator(
     tmp_path: Path, url: str | None, tag: str = "K", retry: float = 30
 ) -> NumberAllocator:
     store = LocalNumberStore(tmp_path / "tickets.sqlite", "Asia/Shanghai")
-    central = CentralTicketClient(url, "hall-1", "T01", timeout_s=1.0) if url else None
+    central = (
+        CentralTicketClient(CentralSettings(url=url), "hall-1", "T01", timeout_s=1.0)
+        if url
+        else None
+    )
     return NumberAllocator(store, tag, central, retry_after_s=retry)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 
 import pytest
 
 from kiosk.config import ConfigError, KioskConfig
+from kiosk.config.loader import Layer, default_layer, load_layers
 from kiosk.tickets.service import printer_profile, ticket_layout
 
 MakeConfig = Callable[..., KioskConfig]
@@ -50,7 +52,7 @@ def test_offline_tag_that_would_look_like_another_prefix_is_refused(
     ("kwargs", "key"),
     [
         ({"tag": "k1"}, "ticket.offline_tag"),
-        ({"central_url": "ftp://centre"}, "ticket.central_url"),
+        ({"central_url": "ftp://centre"}, "central.url"),
         ({"extra": "[ticket.printer]\npaper_mm = 57\n"}, "ticket.printer.paper_mm"),
     ],
 )
@@ -60,3 +62,41 @@ def test_bad_ticket_values_are_refused(
     with pytest.raises(ConfigError) as caught:
         make_config(**kwargs)
     assert caught.value.key == key
+
+
+def _load(text: str) -> KioskConfig:
+    return load_layers([default_layer(), Layer("kiosk.toml", text, tomllib.loads(text))])
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "says"),
+    [
+        # the old per-ticket URL: a clear pointer to the one [central] section
+        ('[ticket]\ncentral_url = "https://c.example"\n', "ticket.central_url", "[central] url"),
+        # plain http leaves the machine: refused, whatever the path
+        ('[central]\nurl = "http://10.0.0.5:8443"\n', "central.url", "plain http://"),
+        ('[central]\nurl = "http://c.example/v1"\n', "central.url", "plain http://"),
+        ('[central]\nurl = "https://c.example?x=1"\n', "central.url", "no query"),
+        # https without the pinned CA or the terminal's certificate would silently
+        # fall back to offline numbers against an mTLS centre
+        ('[central]\nurl = "https://c.example"\n', "central", "ca_file"),
+        ('[central]\nurl = "https://c.example"\nca_file = "/ca.pem"\n', "central", "client_cert"),
+    ],
+)
+def test_the_centre_connection_is_https_with_pinned_ca_and_certificate(
+    text: str, key: str, says: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _load(text)
+    assert caught.value.key == key
+    assert caught.value.file == "kiosk.toml"
+    assert says in str(caught.value)
+
+
+def test_loopback_http_and_a_full_https_section_are_accepted() -> None:
+    assert _load('[central]\nurl = "http://127.0.0.1:8443"\n').central.url
+    text = (
+        '[central]\nurl = "https://c.example:8443"\nca_file = "/etc/hall-kiosk/ca.pem"\n'
+        'client_cert = "/etc/hall-kiosk/t.pem"\nclient_key = "/etc/hall-kiosk/t.key"\n'
+    )
+    assert _load(text).central.url == "https://c.example:8443"

@@ -1,0 +1,90 @@
+"""Slow clients cannot hold the centre's connections: a request that does not arrive whole
+within ``--request-timeout`` is closed, while an idle keep-alive connection between
+requests is not (that is the keep-alive's business, 75 s)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from .conftest import Central
+
+pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("outbox-sync")]
+
+REQUEST = (
+    b"POST /v1/terminals/T01/heartbeat HTTP/1.1\r\nHost: centre\r\n"
+    b"Content-Type: application/json\r\nContent-Length: 13\r\n\r\n"
+)
+BODY = b'{"backlog":0}'
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """True when the centre closes the connection within ``seconds`` (nothing answered)."""
+    sock.settimeout(seconds)
+    try:
+        return sock.recv(4096) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def _response(sock: socket.socket) -> bytes:
+    """One whole HTTP response (status line, headers, Content-Length body)."""
+    sock.settimeout(30)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(4096)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(4096)
+    return head + b"\r\n\r\n" + body
+
+
+def _connect(c: Central) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", c.port), timeout=10)
+
+
+def test_half_sent_requests_are_closed_and_whole_ones_kept(central_factory) -> None:  # type: ignore[no-untyped-def]
+    c = central_factory("--request-timeout", "2")
+    # Twenty connections that send part of a request and stop (headers, or half a body).
+    stalled = []
+    for n in range(20):
+        s = _connect(c)
+        s.sendall(REQUEST[:30] if n % 2 else REQUEST + BODY[:5])
+        stalled.append(s)
+    # One that trickles a byte now and then: still not a whole request in time.
+    trickle = _connect(c)
+    started = time.monotonic()
+    closed = False
+    for byte in REQUEST:
+        try:
+            trickle.sendall(bytes([byte]))
+        except OSError:
+            closed = True
+            break
+        if _closed_within(trickle, 0.25):
+            closed = True
+            break
+    assert closed and time.monotonic() - started < 10
+    assert all(_closed_within(s, 10) for s in stalled)
+    for s in [*stalled, trickle]:
+        s.close()
+
+    # A whole request is answered; the connection then idles longer than the request
+    # timeout and still serves the next request.
+    live = _connect(c)
+    live.sendall(REQUEST + BODY)
+    first = _response(live)
+    assert first.startswith(b"HTTP/1.1 200"), first[:80]
+    time.sleep(3)
+    live.sendall(REQUEST + BODY)
+    assert _response(live).startswith(b"HTTP/1.1 200")
+    live.close()
