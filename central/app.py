@@ -32,9 +32,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from central.admission import SubmissionAdmission
 from central.auth import PROXY_SECRET_HEADER, AdminStaff, CounterStaff, Terminal, TerminalGate
 from central.blobstore import open_blob_store
 from central.credentials import Credentials
+from central.identity.api import identity_router
+from central.identity.desk import IdentityDesk
 from central.retention import Purger
 from central.settings import CentreSettings, IdentityMode
 from central.store import CentralStore, InvalidSubmission, open_database, prepare
@@ -222,10 +225,13 @@ def create_app(settings: CentreSettings) -> CentreApp:
     app.state.gate = gate
     app.state.purger = purger
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.max_inflight_bytes > 0:
+        app.add_middleware(SubmissionAdmission, max_inflight_bytes=settings.max_inflight_bytes)
     if settings.identity is IdentityMode.PROXY and settings.proxy_secret_file:
         app.add_middleware(ProxyOnly, secret=gate.proxy_secret or b"")
     app.include_router(terminal_api())
     app.include_router(staff_api())
+    app.include_router(identity_router(IdentityDesk(db, client_ca=settings.client_ca)))
 
     @app.exception_handler(RequestValidationError)
     async def _unprocessable(_request: Request, exc: RequestValidationError) -> JSONResponse:

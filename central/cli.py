@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import ipaddress
 import json
 import os
 import ssl
@@ -43,15 +42,6 @@ def _blob_spec(args: argparse.Namespace, db_url: str) -> str:
     )
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _retention(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from central.settings import RetentionPolicy, load_retention
 
@@ -61,6 +51,7 @@ def _retention(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The centre's settings from ``serve``'s options, every combination checked."""
     from central.settings import CentreSettings, IdentityMode, MiB
+    from offline_cache.wire import is_loopback_host
 
     tls = [args.tls_cert, args.tls_key]
     if any(tls) and not all(tls):
@@ -68,7 +59,7 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     for path in (args.tls_cert, args.tls_key, args.client_ca, args.proxy_secret_file):
         if path and not Path(path).is_file():
             raise CentralCliError(f"no such file: {path}")
-    local = args.uds is not None or _is_loopback(args.host)
+    local = args.uds is not None or is_loopback_host(args.host)
     if args.behind_proxy:
         if not args.client_ca:
             raise CentralCliError(
@@ -100,6 +91,8 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         identity = IdentityMode.CLAIMED if args.insecure_claimed_identity else IdentityMode.NONE
     if args.proxy_secret_file and not args.behind_proxy:
         raise CentralCliError("--proxy-secret-file belongs with --behind-proxy")
+    if args.max_inflight_mb < 0:
+        raise CentralCliError("--max-inflight-mb: 0 (no limit) or more")
     if args.workers < 1 or args.threads < 1 or args.max_body_mb < 1 or args.request_timeout < 1:
         raise CentralCliError("--workers, --threads, --max-body-mb, --request-timeout: at least 1")
     db_url = _db_url(args.db)
@@ -117,6 +110,7 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         ),
         docs=args.docs,
         max_body_bytes=int(args.max_body_mb * MiB),
+        max_inflight_bytes=int(args.max_inflight_mb * MiB / args.workers),
         request_timeout_s=float(args.request_timeout),
         threads=args.threads,
         retention=_retention(args),
@@ -135,9 +129,8 @@ def _log_config(level: str) -> dict[str, object]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from central.blobstore import open_blob_store
+    from central.service import serve
     from central.settings import SETTINGS_ENV, IdentityMode
     from central.store import open_database
 
@@ -164,7 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
         # certificate sent is verified in the handshake; terminal routes refuse requests
         # without one (central.auth).
         kwargs.update(ssl_ca_certs=args.client_ca, ssl_cert_reqs=ssl.CERT_OPTIONAL)
-    uvicorn.run(
+    serve(  # uvicorn.run, telling systemd READY=1 once it serves (Type=notify)
         "central.app:app_from_environment",
         factory=True,
         workers=args.workers,
@@ -352,6 +345,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="request threads per process (= database connections)",
     )
     serve.add_argument("--max-body-mb", type=float, default=16)
+    serve.add_argument(
+        "--max-inflight-mb",
+        type=float,
+        default=24,
+        help="submission bytes the centre works on at once (all workers); more waits with "
+        "503 + Retry-After; 0: no limit",
+    )
     serve.add_argument(
         "--request-timeout",
         type=float,

@@ -54,7 +54,7 @@ class Purger:
         report = PurgeReport()
         db = self.store.db
         with db.reader.connect() as conn:
-            kinds = [str(k) for k in conn.execute(select(submissions.c.kind).distinct())]
+            kinds = [str(k) for k in conn.execute(select(submissions.c.kind).distinct()).scalars()]
         for kind in kinds:
             cutoff = now - self.policy.days_for(kind) * DAY_S
             old = (submissions.c.kind == kind) & (submissions.c.received_at < cutoff)

@@ -60,6 +60,7 @@ class CentreSettings:
     proxy_secret_file: str | None = None
     docs: bool = False
     max_body_bytes: int = 16 * MiB
+    max_inflight_bytes: int = 24 * MiB  # per process; 0: admit everything at once
     request_timeout_s: float = 30.0
     threads: int = 16
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)

@@ -9,8 +9,9 @@
    ``tls_version`` and ``cipher_suite``.
 2. **Half-sent requests are closed.** Uvicorn's keep-alive timeout only covers the idle
    time between requests. Here, from the moment a connection opens or a request starts,
-   the whole request (headers and body) must arrive within ``request_timeout_s``, or the
-   connection is closed: a client that trickles bytes cannot hold a connection.
+   the headers must arrive within ``request_timeout_s``, and then the body within
+   ``request_timeout_s`` plus its length at 32 KB/s, or the connection is closed: a client
+   that trickles bytes cannot hold a connection, a large batch on a slow line can pass.
 
 Selected with ``uvicorn.Config(http="central.tls:CentreH11Protocol")``; the settings come
 from the app's lifespan state (``centre_protocol``), so worker processes need nothing else.
@@ -29,6 +30,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 log = logging.getLogger(__name__)
 
 DEFAULT_REQUEST_TIMEOUT_S = 30.0
+MIN_BODY_RATE = 32 * 1024  # bytes/s a request body must at least arrive at
 PROTOCOL_STATE_KEY = "centre_protocol"
 
 _TLS_VERSIONS = {"TLSv1.2": 0x0303, "TLSv1.3": 0x0304}
@@ -86,19 +88,33 @@ class CentreH11Protocol(H11Protocol):
         self._arm_request_timer()
 
     def data_received(self, data: bytes) -> None:
-        if self._request_timer is None and self.conn.their_state is h11.IDLE:
+        before = self.conn.their_state
+        if self._request_timer is None and before is h11.IDLE:
             self._arm_request_timer()
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE and self.conn.their_state is not h11.SEND_BODY:
+        after = self.conn.their_state
+        if after is not h11.IDLE and after is not h11.SEND_BODY:
             self._cancel_request_timer()  # the request is in (DONE) or the peer is gone
+        elif after is h11.SEND_BODY and before is h11.IDLE:
+            # Headers in: the body gets its own time, by its size, at a floor rate that
+            # any real terminal link beats (a big batch on a slow line is not a slowloris).
+            self._arm_request_timer(self._request_timeout_s + self._body_length() / MIN_BODY_RATE)
+
+    def _body_length(self) -> int:
+        for name, value in self.headers or ():
+            if name == b"content-length" and value.isdigit():
+                return int(value)
+        return 0
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_request_timer()
         super().connection_lost(exc)
 
-    def _arm_request_timer(self) -> None:
+    def _arm_request_timer(self, seconds: float | None = None) -> None:
         self._cancel_request_timer()
-        self._request_timer = self.loop.call_later(self._request_timeout_s, self._too_slow)
+        self._request_timer = self.loop.call_later(
+            seconds or self._request_timeout_s, self._too_slow
+        )
 
     def _cancel_request_timer(self) -> None:
         if self._request_timer is not None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
+from typing import cast
 from zoneinfo import ZoneInfo
 
+from devices.base import DeviceKind
+from devices.camera.protocol import Camera
+from devices.health import HealthState
 from kiosk.flows.diagnostics import diagnostics_entry
 from kiosk.flows.form import FormServices, form_entry
-from kiosk.flows.journey import JourneyEntry
+from kiosk.flows.identity import identity_entry
+from kiosk.flows.journey import Journey, JourneyContext, JourneyEntry
 from kiosk.flows.photo import (
     PhotoDelivery,
     PhotoEngine,
@@ -29,23 +37,134 @@ from kiosk.tickets.service import TicketService, build_allocator
 log = logging.getLogger(__name__)
 
 
-def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
-    """The menu, in order. A journey appears only when what it needs exists."""
+@dataclass(frozen=True)
+class JourneyOffer:
+    """One citizen journey: the devices it cannot run without, and how to build its tile.
+
+    ``needs``: a device that could not be opened keeps the journey out of the menu (and
+    ``build``, which may talk to that device, is not called: the menu names the journey
+    by ``title_zh``/``title_en`` as not available). ``needs_working``: while one of these
+    reports FAULT (a reader that cannot open its port, a printer out of paper) the journey
+    leaves the menu too, and comes back when the device recovers. ``build`` returns None
+    when the journey does not exist on this terminal at all (e.g. no PDF renderer).
+    """
+
+    name: str
+    title_zh: str
+    title_en: str
+    needs: tuple[DeviceKind, ...]
+    build: Callable[[Terminal], JourneyEntry | None]
+    needs_working: tuple[DeviceKind, ...] = ()
+
+    def unavailable_entry(self, reason: str) -> JourneyEntry:
+        return JourneyEntry(
+            self.name,
+            self.title_zh,
+            self.title_en,
+            "",
+            "",
+            "",
+            _not_offered,
+            unavailable=lambda: reason,
+        )
+
+    def faults(self, terminal: Terminal) -> str:
+        """The FAULT of any device in ``needs_working``, as "kind: reason"; "" if none."""
+        down = []
+        for kind in self.needs_working:
+            health = terminal.devices[kind].health()
+            if health.state is HealthState.FAULT:
+                down.append(f"{kind.value}: {health.reason or 'fault'}")
+        return "; ".join(down)
+
+
+def _not_offered(_ctx: JourneyContext, _now: float) -> Journey:
+    raise RuntimeError("an unavailable journey is never started")
+
+
+def ticket_offer(terminal: Terminal) -> JourneyEntry:
     config = terminal.config
-    issuer = TicketService(config, terminal.ticket_printer, build_allocator(config))
-    entries = [
-        ticket_entry(issuer),
-        photo_entry(
-            terminal.camera,
-            lambda: booth_engine(config.photo.offered[0], config.photo.background),
-            photo_delivery(terminal),
-            offered_specs(terminal),
-            receipt_printer(terminal),
-        ),
-    ]
+    return ticket_entry(TicketService(config, terminal.ticket_printer, build_allocator(config)))
+
+
+def photo_offer(terminal: Terminal) -> JourneyEntry:
+    config = terminal.config
+    entry = photo_entry(
+        cast(Camera, terminal.devices[DeviceKind.CAMERA]),  # not started yet: see starting()
+        lambda: booth_engine(config.photo.offered[0], config.photo.background),
+        photo_delivery(terminal),
+        offered_specs(terminal),
+        receipt_printer(terminal),
+    )
+    return starting(terminal, DeviceKind.CAMERA, entry)
+
+
+def starting(terminal: Terminal, kind: DeviceKind, entry: JourneyEntry) -> JourneyEntry:
+    """``entry`` whose journey first starts the lazy device ``kind`` (the camera: its
+    capture and OpenCV load when a citizen first opens the journey, not at boot)."""
+
+    def start(ctx: JourneyContext, now: float) -> Journey:
+        terminal.use(kind)
+        return entry.start(ctx, now)
+
+    return replace(entry, start=start)
+
+
+def form_offer(terminal: Terminal) -> JourneyEntry | None:
     forms = form_services(terminal)
-    if forms is not None:
-        entries.append(form_entry(forms))
+    return None if forms is None else form_entry(forms)
+
+
+def identity_offer(terminal: Terminal) -> JourneyEntry | None:
+    """The identity check (issue 10), or None when its face models are not installed;
+    the models and the camera load on first use."""
+    from kiosk.identity.models import ModelError, model_files
+    from kiosk.identity.wiring import identity_services
+
+    try:
+        model_files()
+    except ModelError as exc:
+        log.warning("identity check not offered: %s", exc.problem)
+        return None
+    return starting(terminal, DeviceKind.CAMERA, identity_entry(identity_services(terminal)))
+
+
+ID_CARD, CAMERA = DeviceKind.ID_CARD, DeviceKind.CAMERA
+TICKET_PRINTER, FORM_PRINTER = DeviceKind.TICKET_PRINTER, DeviceKind.FORM_PRINTER
+
+# The menu, in order. A new journey adds one line here. A printer that is out of paper
+# does not close a journey: the ticket number and the form's receipt are shown on screen
+# (and the form is queued for the centre) when they cannot be printed.
+OFFERS: list[JourneyOffer] = [
+    JourneyOffer("ticket", "取号排队", "Queue number", (TICKET_PRINTER,), ticket_offer),
+    JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer, (CAMERA,)),
+    JourneyOffer("form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer, (ID_CARD,)),
+    JourneyOffer(
+        "identity",
+        "身份核验",
+        "Verify identity",
+        (ID_CARD, CAMERA),
+        identity_offer,
+        (ID_CARD, CAMERA),
+    ),
+]
+
+
+def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
+    """The menu, in order. A journey whose device could not be opened stays out of the
+    menu (marked ``unavailable`` so the menu can say so); the others are unaffected."""
+    entries: list[JourneyEntry] = []
+    for offer in OFFERS:
+        missing = [f"{k.value}: {why}" for k in offer.needs if (why := terminal.unavailable(k))]
+        if missing:
+            log.warning("journey %s not offered: %s", offer.name, "; ".join(missing))
+            entries.append(offer.unavailable_entry("; ".join(missing)))
+            continue
+        entry = offer.build(terminal)
+        if entry is not None and offer.needs_working:
+            entry = replace(entry, unavailable=partial(offer.faults, terminal))
+        if entry is not None:
+            entries.append(entry)
     return [*entries, diagnostics_entry(terminal)]
 
 

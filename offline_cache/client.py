@@ -14,7 +14,6 @@ a parsed reply, ``Transient`` (try later: network, 408/409/429, 5xx, garbage) or
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from offline_cache.wire import (
     SubmissionResult,
     TicketOut,
     TicketRequest,
+    is_loopback_host,
 )
 
 RETRYABLE_4XX = frozenset({408, 409, 429})
@@ -81,21 +81,12 @@ def check_central_url(url: str) -> str:
         raise CentralUrlError("the centre's URL starts with https://")
     if parts.query or parts.fragment or parts.username:
         raise CentralUrlError("the centre's URL has no query, fragment or user name")
-    if parts.scheme == "http" and not _loopback(host):
+    if parts.scheme == "http" and not is_loopback_host(host):
         raise CentralUrlError(
             "plain http:// only to a centre on this machine (127.0.0.1, ::1, localhost): "
             "use https:// with the centre's CA and this terminal's certificate"
         )
     return url
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,20 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
+from devices.base import DeviceKind
 from kiosk.config import KioskConfig
+from kiosk.config.schema import DisplayConfig
 from kiosk.flows.kiosk import KioskController
 from kiosk.journeys import available_journeys
+from kiosk.service import ServiceNotifier
 from kiosk.terminal import Terminal, build_terminal
 from kiosk.voice import VoicePrompts
 from ui.frames import FrameImageProvider
@@ -31,6 +35,14 @@ from ui.viewmodels.form_screens import (
     FormResultViewModel,
     FormReviewViewModel,
     FormUnavailableViewModel,
+)
+from ui.viewmodels.identity_screens import (
+    IdentityConsentViewModel,
+    IdentityCounterViewModel,
+    IdentityDocumentViewModel,
+    IdentityLiveViewModel,
+    IdentityMrzViewModel,
+    IdentityResultViewModel,
 )
 from ui.viewmodels.menu import MenuViewModel
 from ui.viewmodels.photo_booth import PhotoBoothViewModel
@@ -79,6 +91,18 @@ def application() -> QGuiApplication:
     return app
 
 
+def identity_models(c: KioskController, clock: Clock) -> dict[str, QObject]:
+    """The identity check's screens (issue 10)."""
+    return {
+        "identityConsent": IdentityConsentViewModel(c, clock),
+        "identityCounter": IdentityCounterViewModel(c, clock),
+        "identityDocument": IdentityDocumentViewModel(c, clock),
+        "identityMrz": IdentityMrzViewModel(c, clock),
+        "identityLive": IdentityLiveViewModel(c, clock),
+        "identityResult": IdentityResultViewModel(c, clock),
+    }
+
+
 class _TouchWatcher(QObject):
     """Any press anywhere resets the idle countdown."""
 
@@ -92,16 +116,54 @@ class _TouchWatcher(QObject):
         return False
 
 
+class _Waker(QObject):
+    """Carries "background work finished" from any thread to the UI thread, queued."""
+
+    woken = Signal()
+
+
+class _FirstFrame(QObject):
+    """Calls ``callback`` once, on the UI thread, for the first frame the window shows
+    (frameSwapped comes from the render thread, once per frame)."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self._callback: Callable[[], None] | None = callback
+
+    @Slot()
+    def seen(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
 class KioskUi:
     """The engine, the view-models and the timer for one terminal."""
 
-    def __init__(self, terminal: Terminal, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        terminal: Terminal,
+        clock: Clock = time.monotonic,
+        notifier: ServiceNotifier | None = None,
+    ) -> None:
         self.app = application()
         self.terminal = terminal
+        self.notifier = notifier or ServiceNotifier({})
+        # Devices first: one that fails to start becomes a FAULT stand-in before the menu
+        # is built, so the journeys that need it are left out and the others run.
+        terminal.start()
         self.controller = KioskController(
             terminal.config, available_journeys(terminal), clock(), terminal.events
         )
         c = self.controller
+        # A finished read or print, or a device event, reaches the UI thread as a queued
+        # signal at once; the timer is only for countdowns and idle timeouts.
+        self._closed = False
+        self._wake_pending = False
+        self._waker = _Waker()
+        self._waker.woken.connect(self._woken, Qt.ConnectionType.QueuedConnection)
+        c.on_wake(self._wake_soon)
+        terminal.on_event(self._wake_soon)
         self.shell = ShellViewModel(c, clock)
         self.booth = booth = PhotoBoothViewModel(c, clock)
         photo_result = PhotoResultViewModel(c, clock)
@@ -125,14 +187,19 @@ class KioskUi:
             "photoResult": photo_result,
             "photoHelp": PhotoHelpViewModel(c, clock),
             "photoChoose": PhotoChooseViewModel(c, clock),
+            **identity_models(c, clock),
         }
-        self.prompts = VoicePrompts(c, terminal.voice, terminal.config.ui.voice)
+        voice_on = terminal.config.ui.voice and not terminal.unavailable(DeviceKind.VOICE)
+        self.prompts = VoicePrompts(c, terminal.voice, voice_on)
         self.translations = Translations()
         self.translations.use(c.language)
         self.engine = QQmlApplicationEngine()
         self.engine.addImageProvider("qr", QrImageProvider())
         self.engine.addImageProvider("camera", FrameImageProvider(booth.latest_frame, mirror=True))
         self.engine.addImageProvider("photo", FrameImageProvider(photo_result.photo, mirror=False))
+        live = self.models["identityLive"]
+        assert isinstance(live, IdentityLiveViewModel)
+        self.engine.addImageProvider("idcamera", FrameImageProvider(live.latest_frame, mirror=True))
         for name, model in self.models.items():
             self.engine.rootContext().setContextProperty(name, model)
         c.on_change(self._language_maybe_changed)
@@ -149,7 +216,35 @@ class KioskUi:
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
-        terminal.start()
+        # The watchdog is pinged from this (the UI) thread's event loop: if the loop wedges,
+        # the pings stop and systemd restarts the kiosk.
+        self.watchdog = QTimer()
+        interval = self.notifier.ping_interval_ms()
+        if interval is not None:
+            self.watchdog.setInterval(interval)
+            self.watchdog.timeout.connect(self.notifier.watchdog)
+            self.watchdog.start()
+        c.on_change(self._report_status)
+
+    def _wake_soon(self) -> None:
+        """Thread-safe: ask the UI thread to tick now (one pending request is enough)."""
+        if not self._wake_pending and not self._closed:
+            self._wake_pending = True
+            self._waker.woken.emit()
+
+    def _woken(self) -> None:
+        self._wake_pending = False
+        if not self._closed:
+            self.tick()
+
+    def status_line(self) -> str:
+        """What `systemctl status` shows: the screen and any device that is down."""
+        faults = [k.value for k in DeviceKind if self.terminal.unavailable(k)]
+        down = f"; unavailable: {', '.join(faults)}" if faults else ""
+        return f"screen {self.controller.screen}{down}"
+
+    def _report_status(self) -> None:
+        self.notifier.status(self.status_line())
 
     def tick(self) -> None:
         """The shell moves the core's time first; then every screen refreshes countdowns."""
@@ -175,7 +270,9 @@ class KioskUi:
 
     def shutdown_devices(self) -> None:
         """Stop the clock and the journeys' I/O, then release every device."""
+        self._closed = True
         self.timer.stop()
+        self.watchdog.stop()
         self.controller.close()
         self.terminal.close()
 
@@ -189,18 +286,38 @@ class KioskUi:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
+def configure_display(display: DisplayConfig) -> None:
+    """eglfs settings from [display], before the QGuiApplication exists (docs/adr/0011).
+    A variable the unit or a technician set wins."""
+    if display.hide_cursor:
+        os.environ.setdefault("QT_QPA_EGLFS_HIDECURSOR", "1")
+
+
 def run_app(config: KioskConfig, windowed: bool) -> int:
     started = time.monotonic()
+    notifier = ServiceNotifier()
+    configure_display(config.display)
     app = application()
-    ui = KioskUi(build_terminal(config))
+    ui = KioskUi(build_terminal(config), notifier=notifier)
+
+    def attract_screen_drawn() -> None:
+        elapsed_ms = (time.monotonic() - started) * 1000
+        log.info("attract screen up in %.0f ms", elapsed_ms)
+        notifier.ready(f"{ui.status_line()}; up in {elapsed_ms:.0f} ms")
+
+    # READY=1 when the first frame of the attract screen is on the display, not before.
+    first_frame = _FirstFrame(attract_screen_drawn)
+    ui.window.frameSwapped.connect(first_frame.seen, Qt.ConnectionType.QueuedConnection)
     if windowed:
         ui.window.show()
     else:
         ui.window.showFullScreen()
+    # Shown is not drawn: a display that never draws shows up as the gap between the two.
+    log.info("window shown in %.0f ms", (time.monotonic() - started) * 1000)
     # systemd stops the kiosk with SIGTERM: leave the event loop so devices close cleanly.
     signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
-    log.info("attract screen up in %.0f ms", (time.monotonic() - started) * 1000)
     code = app.exec()
+    notifier.stopping()
     ui.shutdown_devices()
     logging.shutdown()
     # Skip Qt's and Python's teardown of the QML scene: under load PySide6 can crash

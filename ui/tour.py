@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtGui import QGuiApplication
 
 from devices.base import DeviceKind
@@ -290,6 +291,82 @@ def _form_tour(
         c.finish(clock())
 
 
+def _identity_tour(
+    ui: KioskUi,
+    c: KioskController,
+    clock: ManualClock,
+    language: str,
+    shot: Callable[[str], None],
+) -> None:
+    """The identity check (issue 10): consent, the card, every action performed by the
+    simulated camera's portrait (warped), the result. Its actions are scripted so that
+    all five show; the judgement is the real one."""
+    from dataclasses import replace
+
+    from kiosk.flows.identity import IdentityJourney, IdState, identity_entry
+    from kiosk.identity.challenges import Action, ChallengeSet, new_nonce
+    from kiosk.identity.puppet import Performer, puppet_from
+    from kiosk.identity.wiring import identity_services
+
+    camera, reader = ui.terminal.camera, ui.terminal.id_card
+    if not isinstance(camera, SimCamera) or not isinstance(reader, SimIdCardReader):
+        return
+    if "identity" not in c.entries:
+        return
+    services = replace(
+        identity_services(ui.terminal), draw=lambda _n: ChallengeSet(tuple(Action), new_nonce())
+    )
+    c.entries["identity"] = identity_entry(services)
+    performer = Performer(puppet_from(camera.render(0)), seconds=1.5)
+    camera.play(performer)
+    try:
+        c.set_language(language, clock())
+        c.start(clock())
+        c.open_journey("identity", clock())
+        j = c.journey_as(IdentityJourney)
+        assert j is not None
+        shot("23-identity-consent")
+        j.agree(clock())
+        c.acted(clock())
+        reader.remove()
+        shot("24-identity-document")
+        card = sample_card()
+        card.photo, card.photo_format = _chip_jpeg(camera.render(0)), "jpeg"
+        reader.insert(card)
+        settle(ui, lambda: clock.advance(0.5) or j.state is not IdState.DOCUMENT)  # type: ignore[func-returns-value]
+        shown: set[str] = set()
+        deadline = time.monotonic() + 240
+        while j.state in (IdState.LOOK, IdState.ACTING, IdState.RETRY):
+            # The tour's clock moves only here: a failed try's pause ends, nothing else.
+            settle(
+                ui,
+                lambda: clock.advance(0.1) or (j.state is IdState.ACTING and j.screen not in shown),  # type: ignore[func-returns-value]
+                timeout_s=30,
+            )
+            action = j.current_action
+            if j.state is IdState.ACTING and action is not None and j.screen not in shown:
+                shown.add(j.screen)
+                shot(f"25-identity-{j.step_number}-{action.value}")
+                performer.perform(action)
+            if time.monotonic() > deadline:
+                break
+        settle(ui, lambda: j.state is IdState.RESULT, timeout_s=60)
+        shot("26-identity-result")
+        c.finish(clock())
+    finally:
+        camera.play(None)
+
+
+def _chip_jpeg(frame: np.ndarray) -> bytes:
+    """The simulated portrait as an ID card chip holds it (102 x 126 JPEG)."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    head = frame[int(h * 0.05) : int(h * 0.6), int(w * 0.38) : int(w * 0.62)]
+    ok, buf = cv2.imencode(".jpg", cv2.resize(head, (102, 126), interpolation=cv2.INTER_AREA))
+    return buf.tobytes() if ok else b""
+
+
 def render_tour(config: KioskConfig, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -355,6 +432,8 @@ def render_tour(config: KioskConfig, out: Path) -> list[Path]:
                     c.cancel(clock())
                     _form_tour(ui, c, clock, language, large, shot)
                     _photo_tour(ui, c, clock, language, large, shot)
+                    if not large:
+                        _identity_tour(ui, c, clock, language, shot)
         finally:
             ui.close()
     return written

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Protocol
 
 from devices.base import Device
+
+if TYPE_CHECKING:  # numpy loads with the first frame, not with the attract screen
+    import numpy as np
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True)

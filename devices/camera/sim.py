@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,7 @@ class SimCamera:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._health = HealthTracker(role)
+        self._source: Callable[[int], npt.NDArray[np.uint8]] | None = None
 
     def start(self, sink: EventSink) -> None:
         self._health.attach(sink)
@@ -74,6 +76,11 @@ class SimCamera:
         """Nobody in front of the camera (or, with False, the person back)."""
         self._base = np.full((self.height, self.width, 3), 200, np.uint8) if empty else None
 
+    def play(self, source: Callable[[int], npt.NDArray[np.uint8]] | None) -> None:
+        """Frames come from ``source(seq)`` (a performer acting for the tour or a test)
+        instead of the still portrait; None goes back to the portrait."""
+        self._source = source
+
     def latest(self) -> Frame | None:
         return self._latest
 
@@ -98,5 +105,7 @@ class SimCamera:
             if self._lost:
                 continue
             seq += 1
-            self._latest = Frame(self.render(seq), seq, time.monotonic())
+            source = self._source
+            image = source(seq) if source is not None else self.render(seq)
+            self._latest = Frame(image, seq, time.monotonic())
             self._health.count("frames")

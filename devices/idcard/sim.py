@@ -112,7 +112,9 @@ class SimIdCardReader:
         self._health.count("reads")
         if self.demo:
             self._later(self.take_s, self.remove)
-        return IdDocument.from_json(card.to_json())
+        doc = IdDocument.from_json(card.to_json())
+        doc.photo = card.photo  # the card's photo travels as bytes, not in the JSON
+        return doc
 
     def _later(self, seconds: float, action: Callable[[], None]) -> None:
         timer = threading.Timer(seconds, action)

@@ -29,6 +29,8 @@ COMMANDS = (
     "kiosk.cli.mrz",
     "kiosk.cli.outbox",
     "kiosk.cli.photo",
+    "kiosk.cli.support_bundle",
+    "kiosk.cli.identity",
 )
 
 

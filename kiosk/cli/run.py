@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 
-from kiosk.cli.common import add_config_arg, config_from
+from kiosk.cli.common import add_config_arg
+from kiosk.config import ConfigError
+from kiosk.config.device_uris import load_checked
 from kiosk.frontend import load_frontend
+
+log = logging.getLogger(__name__)
+
+# sysexits' EX_CONFIG: the unit does not restart on it (RestartPreventExitStatus=78), since
+# a restart cannot fix a config file; `kiosk doctor` names the file and line.
+EX_CONFIG = 78
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,5 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = config_from(args)
+    try:
+        config, problems = load_checked(args.config)
+    except ConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EX_CONFIG
+    # A bad device URI is that device's fault, not the kiosk's: say where, and go on.
+    for problem in problems:
+        log.error("config: %s", problem)
     return load_frontend().run(config, windowed=args.windowed)

@@ -119,8 +119,19 @@ def default_layer() -> Layer:
     return _parse("<defaults>", text)
 
 
+def locate(layers: list[Layer], loc: tuple[str | int, ...]) -> tuple[str, int | None]:
+    """The file and line that set the key at ``loc`` (the top-most layer that sets it)."""
+    layer = _blame(layers, loc)
+    return layer.name, _find_line(layer.text, loc)
+
+
 def load_config(path: Path | None = None, fleet: Path | None = None) -> KioskConfig:
     """Defaults < terminal file (``path``, else $KIOSK_CONFIG, else /etc) < fleet layer."""
+    return load_layers(config_layers(path, fleet))
+
+
+def config_layers(path: Path | None = None, fleet: Path | None = None) -> list[Layer]:
+    """The layers :func:`load_config` merges, each with its file name and text."""
     layers = [default_layer()]
     env = os.environ.get("KIOSK_CONFIG")
     terminal = path or (Path(env) if env else TERMINAL_CONFIG)
@@ -134,4 +145,4 @@ def load_config(path: Path | None = None, fleet: Path | None = None) -> KioskCon
             except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(str(candidate), "<file>", f"cannot read: {exc}") from None
             layers.append(_parse(str(candidate), text))
-    return load_layers(layers)
+    return layers

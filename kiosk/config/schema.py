@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +33,11 @@ class TerminalConfig(_Strict):
 
     @property
     def data_path(self) -> Path:
+        """systemd's StateDirectory= ($STATE_DIRECTORY) when the kiosk runs as a service,
+        else ``data_dir`` (ProtectHome= hides ~ from the service: S10 of the audit)."""
+        state = os.environ.get("STATE_DIRECTORY", "")
+        if state:
+            return Path(state.split(":")[0])
         return Path(self.data_dir).expanduser()
 
 
@@ -152,6 +158,17 @@ class PhotoConfig(_Strict):
         return self
 
 
+class IdentityConfig(_Strict):
+    """``[identity]``: the identity check with liveness (issue 10, docs/adr)."""
+
+    # SFace cosine similarity at or above which the live face and the document photo are
+    # the same person. Chosen from the score distributions of the test set (ADR).
+    match_threshold: float = Field(default=0.42, ge=-1.0, le=1.0)
+    max_tries: int = Field(default=3, ge=1, le=5)
+    actions: int = Field(default=3, ge=2, le=5)  # drawn from blink, open_mouth, turn_*, nod
+    evidence_retention_days: int = Field(default=30, ge=1, le=3650)  # said on the consent
+
+
 class ServiceCategory(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9_]{1,16}$")
     name: str = Field(min_length=1, max_length=24)
@@ -197,6 +214,27 @@ class CentralConfig(_Strict):
         return self
 
 
+class DisplayConfig(_Strict):
+    """``[display]``: the terminal's screen (eglfs on DRM/KMS, docs/adr/0011)."""
+
+    hide_cursor: bool = True  # a touch screen shows no mouse pointer
+
+
+_USB_ID = r"^([0-9a-fA-F]{4}:[0-9a-fA-F]{4}(:[A-Za-z0-9._-]{1,64})?)?$"
+
+
+class UdevConfig(_Strict):
+    """``[udev]``: which USB-serial devices get stable names (scripts/install-appliance).
+
+    "VID:PID:SERIAL" (or "VID:PID" when the bridge has no serial number) of the ID-card
+    reader's and the serial ticket printer's USB bridge; "" = none. Every CH340 is not
+    an ID-card reader: only the one named here becomes /dev/idcard.
+    """
+
+    id_card_usb: str = Field("", pattern=_USB_ID)
+    ticket_printer_usb: str = Field("", pattern=_USB_ID)
+
+
 class KioskConfig(_Strict):
     terminal: TerminalConfig
     ui: UiConfig
@@ -206,6 +244,9 @@ class KioskConfig(_Strict):
     central: CentralConfig = Field(default_factory=lambda: CentralConfig.model_validate({}))
     services: list[ServiceCategory] = Field(min_length=1)
     photo: PhotoConfig = PhotoConfig()
+    display: DisplayConfig = DisplayConfig()
+    udev: UdevConfig = Field(default_factory=lambda: UdevConfig.model_validate({}))
+    identity: IdentityConfig = IdentityConfig()
 
     @model_validator(mode="after")
     def _unique_services(self) -> KioskConfig:

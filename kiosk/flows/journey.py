@@ -73,6 +73,12 @@ class JourneyEntry:
     icon: str  # one glyph shown in the tile
     start: Callable[[JourneyContext, float], Journey]
     in_menu: bool = True  # the technician's diagnostics are opened another way
+    # Why the journey cannot run now ("" = it can), e.g. a device it needs is down; asked
+    # each time the menu is built. The menu leaves it out and names it as not available.
+    unavailable: Callable[[], str] | None = None
+
+    def why_unavailable(self) -> str:
+        return self.unavailable() if self.unavailable is not None else ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from typing import TypeVar
 
@@ -21,6 +21,24 @@ from kiosk.session import EndReason, Session
 log = logging.getLogger(__name__)
 
 J = TypeVar("J")
+T = TypeVar("T")
+
+
+class WakingPool(ThreadPoolExecutor):
+    """The journeys' I/O pool: each finished job wakes the UI at once.
+
+    A finished card read or print is then seen on the UI thread within a few ms instead
+    of on the next timer tick. ``wake`` runs on the worker thread: it must be thread-safe.
+    """
+
+    def __init__(self, wake: Callable[[], None]) -> None:
+        super().__init__(max_workers=2, thread_name_prefix="journey-io")
+        self._wake = wake
+
+    def submit(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> Future[T]:
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(lambda _done: self._wake())
+        return future
 
 
 class Screen(StrEnum):
@@ -43,7 +61,8 @@ class KioskController:
         self.config = config
         self._events = events
         self.entries = {entry.name: entry for entry in entries}
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="journey-io")
+        self._wakers: list[Callable[[], None]] = []
+        self._pool = WakingPool(self.wake)
         self.session: Session | None = None
         self.journey: Journey | None = None
         self.language: str = config.ui.language
@@ -72,7 +91,11 @@ class KioskController:
 
     def journeys(self) -> list[JourneyEntry]:
         """Menu entries: only journeys that exist on this terminal are offered."""
-        return [entry for entry in self.entries.values() if entry.in_menu]
+        return [e for e in self.entries.values() if e.in_menu and not e.why_unavailable()]
+
+    def unavailable_journeys(self) -> list[JourneyEntry]:
+        """Menu entries this terminal has but cannot run now (a device is down)."""
+        return [e for e in self.entries.values() if e.in_menu and e.why_unavailable()]
 
     def journey_as(self, kind: type[J]) -> J | None:
         """The current journey if it is a ``kind`` (view-models use this)."""
@@ -81,6 +104,16 @@ class KioskController:
     # -- what the citizen does ---------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
+
+    def on_wake(self, waker: Callable[[], None]) -> None:
+        """``waker`` is called, from any thread, when background work finished: the UI
+        should call :meth:`tick` soon (the Qt front end posts a queued signal)."""
+        self._wakers.append(waker)
+
+    def wake(self) -> None:
+        """Thread-safe: a journey's I/O finished or a device event arrived."""
+        for waker in list(self._wakers):
+            waker()
 
     def touch(self, now: float) -> None:
         """Any touch on the screen: resets the idle countdown."""
@@ -115,6 +148,11 @@ class KioskController:
     def open_journey(self, name: str, now: float) -> None:
         if name not in self.entries:
             raise ValueError(f"unknown journey {name!r}")
+        why_not = self.entries[name].why_unavailable()
+        if why_not:
+            log.warning("journey %s not opened: %s", name, why_not)
+            self.acted(now)  # the menu is rebuilt without it
+            return
         if self.session is None:
             self.start(now)
         assert self.session is not None
@@ -172,7 +210,12 @@ class KioskController:
                 event = self._events.get_nowait()
             except queue.Empty:
                 return
-            if self.journey is not None and self.journey.on_device_event(event, now):
+            if self.journey is None:
+                continue
+            before = self.journey.screen
+            # A journey may act on the event at once (a finished read): trust the screen,
+            # not only the journey's answer, so the UI never misses the change.
+            if self.journey.on_device_event(event, now) or self.journey.screen != before:
                 self.touch(now)  # placing a card is the citizen acting
                 self._changed()
 

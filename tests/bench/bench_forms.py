@@ -35,7 +35,10 @@ def _times(fn: Callable[[], object], runs: int) -> list[float]:
 def _report(label: str, ms: list[float]) -> None:
     ms = sorted(ms)
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-    print(f"{label:<44} median {statistics.median(ms):8.2f} ms   p95 {p95:8.2f} ms   n={len(ms)}")
+    print(
+        f"{label:<44} min/median/max {ms[0]:.1f}/{statistics.median(ms):.1f}/{ms[-1]:.1f} ms"
+        f"   p95 {p95:8.2f} ms   n={len(ms)}"
+    )
 
 
 def bench_render(runs: int = 20) -> None:

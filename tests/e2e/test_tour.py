@@ -14,8 +14,15 @@ def test_tour_renders_every_screen(qapp: object, config: KioskConfig, tmp_path: 
     written = render_tour(config, tmp_path / "tour")
     names = {p.name for p in written}
     # ticket and technician screens, the form journey's (issue 7), the booth's (issue 6:
-    # with the choice of photo since issue 15)
-    assert len(written) == 36 + 7 * 4 + 7 * 4
+    # with the choice of photo since issue 15), the identity check's (issue 10, both
+    # languages)
+    identity = {p.name for p in written if "-identity-" in p.name}
+    assert len(written) == 36 + 7 * 4 + 7 * 4 + len(identity)
+    for language in ("zh_CN", "en"):
+        for screen in ("23-identity-consent", "24-identity-document", "26-identity-result"):
+            assert f"{screen}-{language}.png" in identity
+        acted = {n.split("-")[3] for n in identity if n.startswith("25-") and language + "." in n}
+        assert acted == {"blink", "open_mouth", "turn_left", "turn_right", "nod"}, identity
     for screen in (
         "01-attract",
         "12-form-confirm",

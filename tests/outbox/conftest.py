@@ -31,6 +31,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_listening(port: int, proc: subprocess.Popen, what: str, timeout: float = 60.0) -> None:
+    """Until a daemon we started accepts connections on 127.0.0.1:port (or has exited)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start")
+
+
 def clean_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("KIOSK_OUTBOX_CRASH", None)

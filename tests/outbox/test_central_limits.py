@@ -88,3 +88,40 @@ def test_half_sent_requests_are_closed_and_whole_ones_kept(central_factory) -> N
     live.sendall(REQUEST + BODY)
     assert _response(live).startswith(b"HTTP/1.1 200")
     live.close()
+
+
+def test_submissions_beyond_the_work_in_flight_wait_with_retry_after(central_factory) -> None:  # type: ignore[no-untyped-def]
+    """While one batch is being received, another that would pass the in-flight limit is
+    told to come back later (503, Retry-After) before its body is read; heartbeats and
+    tickets are never held back; once the first is done the second goes through."""
+    import json
+    import uuid
+
+    import requests
+
+    c = central_factory("--max-inflight-mb", "0.01")  # 10 KB of submissions at once
+    item = {"terminal_id": "T01", "kind": "form.x", "created_at": 1.0, "record": {"p": "x" * 6000}}
+    body_a = json.dumps({"items": [{**item, "idempotency_key": uuid.uuid4().hex}]}).encode()
+    head_a = (
+        b"POST /v1/submissions/batch HTTP/1.1\r\nHost: centre\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body_a)).encode()
+        + b"\r\n\r\n"
+    )
+    first = _connect(c)
+    first.sendall(head_a + body_a[:100])  # admitted, and still arriving
+    time.sleep(0.5)
+    s = requests.Session()
+    s.trust_env = False
+    batch_b = {"items": [{**item, "idempotency_key": uuid.uuid4().hex}]}
+    busy = s.post(f"{c.url}/v1/submissions/batch", json=batch_b, timeout=30)
+    assert busy.status_code == 503
+    assert 1 <= int(busy.headers["Retry-After"]) <= 120
+    beat = s.post(f"{c.url}/v1/terminals/T01/heartbeat", json={"backlog": 1}, timeout=30)
+    assert beat.status_code == 200
+    first.sendall(body_a[100:])
+    assert _response(first).startswith(b"HTTP/1.1 200")
+    first.close()
+    again = s.post(f"{c.url}/v1/submissions/batch", json=batch_b, timeout=30)
+    assert again.status_code == 200
+    assert c.stats()["terminals"]["T01"] == 2

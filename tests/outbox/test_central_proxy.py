@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -16,7 +14,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from .conftest import Central, _central_factory, free_port
+from .conftest import Central, _central_factory, free_port, wait_listening
 from .pki import HALL_A, Pki, make_pki
 
 pytestmark = [pytest.mark.daemon, pytest.mark.xdist_group("outbox-postgres")]
@@ -93,22 +91,15 @@ def nginx(
     proc = subprocess.Popen(
         [binary, "-p", str(run), "-c", str(conf), "-e", "stderr"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=open(run / "nginx.err", "wb"),  # noqa: SIM115 - the child keeps it
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise RuntimeError(f"nginx exited: {err}")
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        time.sleep(0.1)
+    try:
+        wait_listening(port, proc, "nginx")
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}: {(run / 'nginx.err').read_text()}") from None
     yield f"https://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
-    if proc.stderr:
-        proc.stderr.close()
 
 
 def _session(pki: Pki, tid: str | None) -> requests.Session:

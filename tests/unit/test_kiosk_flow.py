@@ -48,7 +48,7 @@ def test_ticket_journey_prints_and_returns_to_start(
     assert c.screen is Screen.ATTRACT
     c.start(clock())
     assert c.screen is Screen.MENU
-    assert [e.name for e in c.journeys()] == ["ticket", "photo", "form"]
+    assert [e.name for e in c.journeys()] == ["ticket", "photo", "form", "identity"]
     c.open_journey("ticket", clock())
     assert c.screen == "ticket_services"
     choose(c, "CRJ", clock)

@@ -227,6 +227,11 @@
         <source>What would you like to do?</source>
         <translation>What would you like to do?</translation>
     </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="28" />
+        <source>Not available right now: %1. Please ask at a service counter.</source>
+        <translation>Not available right now: %1. Please ask at a service counter.</translation>
+    </message>
 </context>
 <context>
     <name>PhotoBoothScreen</name>
@@ -419,6 +424,124 @@
         <location filename="../qml/TicketServicesScreen.qml" line="17" />
         <source>Choose a service</source>
         <translation>Choose a service</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityConsentScreen</name>
+    <message>
+        <location filename="../qml/IdentityConsentScreen.qml" line="19" />
+        <source>Before we check your identity</source>
+        <translation>Before we check your identity</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityConsentScreen.qml" line="45" />
+        <source>No, check me at a counter</source>
+        <translation>No, check me at a counter</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityConsentScreen.qml" line="52" />
+        <source>I agree</source>
+        <translation>I agree</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityCounterScreen</name>
+    <message>
+        <location filename="../qml/IdentityCounterScreen.qml" line="14" />
+        <source>No face recognition: please go to a counter</source>
+        <translation>No face recognition: please go to a counter</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityCounterScreen.qml" line="19" />
+        <source>Bring your original ID card, passport or permit. Staff check it with you in person. Nothing was collected here.</source>
+        <translation>Bring your original ID card, passport or permit. Staff check it with you in person. Nothing was collected here.</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityCounterScreen.qml" line="29" />
+        <source>Done (%1)</source>
+        <translation>Done (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityDocumentScreen</name>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="32" />
+        <source>Place your passport or permit, photo page down, on the reader</source>
+        <translation>Place your passport or permit, photo page down, on the reader</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="32" />
+        <source>Place your ID card on the reader</source>
+        <translation>Place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="40" />
+        <source>The photo stored in the document is compared with your face</source>
+        <translation>The photo stored in the document is compared with your face</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="50" />
+        <source>I have a passport or permit</source>
+        <translation>I have a passport or permit</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityLiveScreen</name>
+    <message>
+        <location filename="../qml/IdentityLiveScreen.qml" line="76" />
+        <source>Action %1</source>
+        <translation>Action %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityLiveScreen.qml" line="82" />
+        <source>%1 s left</source>
+        <translation>%1 s left</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityMrzScreen</name>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="23" />
+        <source>Type these from the photo page of your passport or permit</source>
+        <translation>Type these from the photo page of your passport or permit</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="28" />
+        <source>Document number</source>
+        <translation>Document number</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="29" />
+        <source>Date of birth (YYMMDD)</source>
+        <translation>Date of birth (YYMMDD)</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="30" />
+        <source>Date of expiry (YYMMDD)</source>
+        <translation>Date of expiry (YYMMDD)</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="59" />
+        <source>Please check the field marked in red</source>
+        <translation>Please check the field marked in red</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="67" />
+        <source>Next: read the chip</source>
+        <translation>Next: read the chip</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityResultScreen</name>
+    <message>
+        <location filename="../qml/IdentityResultScreen.qml" line="43" />
+        <source>Receipt number</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityResultScreen.qml" line="70" />
+        <source>Done (%1)</source>
+        <translation>Done (%1)</translation>
     </message>
 </context>
 <context>

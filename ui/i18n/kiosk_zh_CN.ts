@@ -227,6 +227,11 @@
         <source>What would you like to do?</source>
         <translation>请选择您要办理的事项</translation>
     </message>
+    <message>
+        <location filename="../qml/MenuScreen.qml" line="28" />
+        <source>Not available right now: %1. Please ask at a service counter.</source>
+        <translation>暂停服务：%1。请到人工窗口办理。</translation>
+    </message>
 </context>
 <context>
     <name>PhotoBoothScreen</name>
@@ -417,6 +422,124 @@
         <location filename="../qml/TicketServicesScreen.qml" line="17" />
         <source>Choose a service</source>
         <translation>请选择业务类型</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityConsentScreen</name>
+    <message>
+        <location filename="../qml/IdentityConsentScreen.qml" line="19" />
+        <source>Before we check your identity</source>
+        <translation>核验身份之前，请您了解</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityConsentScreen.qml" line="45" />
+        <source>No, check me at a counter</source>
+        <translation>不同意，到人工窗口核验</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityConsentScreen.qml" line="52" />
+        <source>I agree</source>
+        <translation>我同意</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityCounterScreen</name>
+    <message>
+        <location filename="../qml/IdentityCounterScreen.qml" line="14" />
+        <source>No face recognition: please go to a counter</source>
+        <translation>不使用人脸识别：请到人工窗口办理</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityCounterScreen.qml" line="19" />
+        <source>Bring your original ID card, passport or permit. Staff check it with you in person. Nothing was collected here.</source>
+        <translation>请携带身份证、护照或通行证原件，由工作人员当面核验。本机没有采集任何信息。</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityCounterScreen.qml" line="29" />
+        <source>Done (%1)</source>
+        <translation>完成（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityDocumentScreen</name>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="32" />
+        <source>Place your passport or permit, photo page down, on the reader</source>
+        <translation>请将护照或通行证照片页朝下放在读卡区</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="32" />
+        <source>Place your ID card on the reader</source>
+        <translation>请将身份证放在读卡区</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="40" />
+        <source>The photo stored in the document is compared with your face</source>
+        <translation>证件芯片中的照片将与您的人脸比对</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="50" />
+        <source>I have a passport or permit</source>
+        <translation>我使用护照或通行证</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityLiveScreen</name>
+    <message>
+        <location filename="../qml/IdentityLiveScreen.qml" line="76" />
+        <source>Action %1</source>
+        <translation>动作 %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityLiveScreen.qml" line="82" />
+        <source>%1 s left</source>
+        <translation>还剩 %1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityMrzScreen</name>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="23" />
+        <source>Type these from the photo page of your passport or permit</source>
+        <translation>请按护照或通行证照片页填写以下信息</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="28" />
+        <source>Document number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="29" />
+        <source>Date of birth (YYMMDD)</source>
+        <translation>出生日期（年年月月日日）</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="30" />
+        <source>Date of expiry (YYMMDD)</source>
+        <translation>有效期至（年年月月日日）</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="59" />
+        <source>Please check the field marked in red</source>
+        <translation>请检查标红的项目</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityMrzScreen.qml" line="67" />
+        <source>Next: read the chip</source>
+        <translation>下一步：读取芯片</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityResultScreen</name>
+    <message>
+        <location filename="../qml/IdentityResultScreen.qml" line="43" />
+        <source>Receipt number</source>
+        <translation>回执号</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityResultScreen.qml" line="70" />
+        <source>Done (%1)</source>
+        <translation>完成（%1）</translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,21 @@ Item {
         font.bold: true
     }
 
+    // A journey whose device is down is left out; say so plainly instead of hiding it.
+    Text {
+        objectName: "menuUnavailable"
+        visible: menu.unavailable !== ""
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 48
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(parent.width - 160, 1600)
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.WordWrap
+        text: qsTr("Not available right now: %1. Please ask at a service counter.").arg(menu.unavailable)
+        color: root.muted
+        font.pixelSize: 36 * root.s
+    }
+
     Flow {
         anchors.top: title.bottom
         anchors.topMargin: 56

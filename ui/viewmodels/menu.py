@@ -21,7 +21,13 @@ class MenuViewModel(ScreenViewModel):
             for e in self._c.journeys()
         ]
 
+    def _unavailable(self) -> str:
+        """Journeys this terminal has but cannot run now, e.g. "证件照、填表打印"."""
+        titles = [self.pick(e.title_zh, e.title_en) for e in self._c.unavailable_journeys()]
+        return self.pick("、", ", ").join(titles)
+
     entries = Property("QVariantList", _entries, notify=changed)
+    unavailable = Property(str, _unavailable, notify=changed)
 
     @Slot(str)
     def open(self, name: str) -> None:

@@ -38,6 +38,26 @@ SCREEN_FILES: dict[str, str] = {
     "photo_saved": "PhotoSavedScreen.qml",
     "photo_not_printed": "PhotoSavedScreen.qml",
     "photo_help": "PhotoHelpScreen.qml",
+    # The identity check (issue 10): every live-check state shares one screen.
+    "identity_consent": "IdentityConsentScreen.qml",
+    "identity_declined": "IdentityCounterScreen.qml",
+    "identity_document": "IdentityDocumentScreen.qml",
+    "identity_mrz": "IdentityMrzScreen.qml",
+    **{
+        f"identity_{name}": "IdentityLiveScreen.qml"
+        for name in (
+            "look",
+            "retry",
+            "camera_lost",
+            "matching",
+            "blink",
+            "open_mouth",
+            "turn_left",
+            "turn_right",
+            "nod",
+        )
+    },
+    "identity_result": "IdentityResultScreen.qml",
 }
 
 LARGE_TEXT_SCALE = 1.3
