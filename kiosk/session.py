@@ -8,9 +8,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
+
+BOOTH_PHOTO = "booth_photo"  # the session slot of the accepted booth photo
+
+
+class _HasJpeg(Protocol):
+    @property
+    def jpeg(self) -> bytes: ...
+
+
+_Photo = TypeVar("_Photo", bound=_HasJpeg)
 
 
 class EndReason(StrEnum):
@@ -44,6 +54,33 @@ class Session:
     def get(self, key: str, default: Any = None) -> Any:
         with self._lock:
             return self._data.get(key, default)
+
+    def keep_booth_photo(self, jpeg: bytes) -> bool:
+        """The photo the citizen accepted at the booth in this visit: a form that has a
+        photo box prints it. Kept as a bytearray so the end of the session zeroes it.
+        False (nothing kept) when the session has already ended."""
+        with self._lock:
+            if self.ended is not None:
+                return False
+            self._data[BOOTH_PHOTO] = bytearray(jpeg)
+        return True
+
+    def keeping_booth_photo(self, deliver: Callable[[_Photo], str]) -> Callable[[_Photo], str]:
+        """``deliver`` (which queues an accepted photo and returns its receipt) that also
+        keeps the photo in this session once it is queued, for the form journey."""
+
+        def deliver_and_keep(outcome: _Photo) -> str:
+            receipt = deliver(outcome)
+            self.keep_booth_photo(outcome.jpeg)
+            return receipt
+
+        return deliver_and_keep
+
+    @property
+    def booth_photo(self) -> bytes:
+        """The accepted booth photo (JPEG) of this visit, or b"" if none was taken."""
+        photo = self.get(BOOTH_PHOTO)
+        return bytes(photo) if photo else b""
 
     def keys(self) -> list[str]:
         with self._lock:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from importlib import resources
 
 from devices.voice.protocol import Voice
+from kiosk.flows.journey import Announces
 from kiosk.flows.kiosk import KioskController
 from kiosk.pronunciation import Pronunciation, load_pronunciation
 
@@ -123,8 +124,10 @@ class VoicePrompts:
         self._in_session = False
         self._warned = False
         self._last_instruction = ""
+        self._announced: tuple[int, int] = (0, 0)  # (journey, seq) last said
         voice.set_volume(volume.percent)
         controller.on_change(self._screen_changed)
+        controller.on_change(self._announce)
         self._screen_changed()  # the start screen speaks on start
 
     def _values(self) -> dict[str, str]:
@@ -172,6 +175,17 @@ class VoicePrompts:
         self._last = screen
         self._warned = False
         self.say(str(screen))
+
+    def _announce(self) -> None:
+        """Say a journey's announcement (the first problem on Next) once per new one."""
+        journey = self._c.journey
+        note = journey.announcement if isinstance(journey, Announces) else None
+        if note is None or (id(journey), note.seq) == self._announced:
+            return
+        self._announced = (id(journey), note.seq)
+        if self._enabled:
+            zh = self._c.language == "zh_CN"
+            self._voice.say(note.zh if zh else note.en, self._c.language)
 
     def instruction(self, key: str, zh: str, en: str) -> None:
         """Speak a live photo instruction once, when it differs from the last one."""

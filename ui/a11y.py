@@ -388,6 +388,17 @@ def _accessible_control(item: QQuickItem) -> tuple[QQuickItem, QAccessibleInterf
     return None
 
 
+def _in_keyboard(item: QQuickItem) -> bool:
+    """Inside Qt's virtual keyboard: its keys and touch areas are Qt's own (QtVirtualKeyboard
+    does not put them in the accessibility tree), not controls this app draws."""
+    node: QQuickItem | None = item
+    while node is not None:
+        if node.metaObject().className().startswith("InputPanel"):
+            return True
+        node = node.parentItem()
+    return False
+
+
 def _flickable(item: QQuickItem) -> QQuickItem | None:
     node = item.parentItem()
     while node is not None:
@@ -502,7 +513,7 @@ def audit_window(window: QQuickWindow) -> ScreenAudit:
     for item, rect in painted:
         if not any(item.inherits(c) for c in _TAPPABLE_CLASSES) or not item.isEnabled():
             continue
-        if rect.isEmpty() or _covered(layers, index_of[id(item)], rect):
+        if rect.isEmpty() or _covered(layers, index_of[id(item)], rect) or _in_keyboard(item):
             continue
         found = _accessible_control(item)
         kind = item.metaObject().className()

@@ -36,6 +36,7 @@ from ui.viewmodels.form_screens import (
     FormConfirmViewModel,
     FormResultViewModel,
     FormReviewViewModel,
+    FormUnavailableViewModel,
 )
 from ui.viewmodels.identity_screens import (
     IdentityConsentViewModel,
@@ -84,6 +85,9 @@ def application() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
         ensure_platform()
+        # The on-screen keyboard loads only if this is set before the application exists;
+        # the unit and scripts/run-kiosk set it too, but the kiosk must not depend on that.
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
         app = QGuiApplication(["hall-kiosk"])
     assert isinstance(app, QGuiApplication)
     if not app.property("hallKioskFont"):
@@ -180,6 +184,7 @@ class KioskUi:
             "formComplete": FormCompleteViewModel(c, clock),
             "formReview": FormReviewViewModel(c, clock),
             "formResult": FormResultViewModel(c, clock),
+            "formUnavailable": FormUnavailableViewModel(c, clock),
             "photoSaved": PhotoSavedViewModel(c, clock),
             "techPin": TechPinViewModel(c, clock),
             "techPanel": TechPanelViewModel(c, clock),

@@ -6,10 +6,12 @@ by hand so countdowns show fixed values.
 
 from __future__ import annotations
 
+import copy
 import json
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,16 +21,19 @@ from PySide6.QtGui import QGuiApplication
 from devices.base import DeviceKind
 from devices.camera.sim import SimCamera
 from devices.form_printer.sim import SimFormPrinter
+from devices.idcard.record import IdDocument
 from devices.idcard.sim import SimIdCardReader, sample_card
 from devices.ticket_printer.protocol import PrinterFault
 from devices.ticket_printer.sim import SimTicketPrinter
 from kiosk.config import KioskConfig
 from kiosk.flows.diagnostics import DiagnosticsJourney
-from kiosk.flows.form import FormJourney
+from kiosk.flows.form import FormJourney, form_entry
 from kiosk.flows.kiosk import KioskController
 from kiosk.flows.photo import PhotoEngine, PhotoEvent, PhotoJourney, PhotoState, photo_entry
 from kiosk.flows.ticket import TicketJourney, TicketResult
-from kiosk.journeys import offered_specs, photo_delivery, receipt_printer
+from kiosk.forms.desk import FormDesk
+from kiosk.forms.ports import PrintRecord, Submission, SubmissionRecorder
+from kiosk.journeys import form_services, offered_specs, photo_delivery, receipt_printer
 from kiosk.photo.context import Image, PhotoContext
 from kiosk.photo.specs import PhotoSpec
 from kiosk.technician.pin import hash_pin
@@ -132,8 +137,6 @@ class _SampleSitter:
         self.real.use(spec)
 
     def analyse_live(self, frame: Image) -> Guidance:
-        from dataclasses import replace
-
         g = self.real.analyse_live(frame)
         rest = [c for c in g.checks if c.name != "head_covering"]
         return replace(g, checks=rest, ready=g.ready or all(c.passed for c in rest))
@@ -248,6 +251,28 @@ def _photo_result_and_saved(
 _AFTER_CAPTURE = (PhotoState.RESULT, PhotoState.PREVIEW, PhotoState.HELP)
 
 
+class _FailingRecorder:
+    """An outbox that is full (refused before anything is asked) or fails while writing."""
+
+    def __init__(self) -> None:
+        self.full = "outbox nearly full (the tour)"
+
+    def refusal(self) -> str:
+        return self.full
+
+    def record_submission(self, submission: Submission, printer: str) -> None:
+        raise OSError("disk I/O error (the tour)")
+
+    def record_print(self, receipt: str, printed: PrintRecord) -> None:
+        raise AssertionError("nothing was queued, so nothing may print")
+
+
+def _desk_with(desk: FormDesk, recorder: SubmissionRecorder) -> FormDesk:
+    other = copy.copy(desk)
+    other.recorder = recorder
+    return other
+
+
 def _form_tour(
     ui: KioskUi,
     c: KioskController,
@@ -256,11 +281,27 @@ def _form_tour(
     large: bool,
     shot: Callable[[str], None],
 ) -> None:
-    """The form journey's screens (issue 7), on the simulated reader and printer."""
+    """The form journey's screens (issue 7), on the simulated reader and printer: printed,
+    not printed (paper out), not submitted (the outbox failed to write), and refused before
+    anything is asked (the outbox is full)."""
     reader, printer = ui.terminal.id_card, ui.terminal.form_printer
     if not isinstance(reader, SimIdCardReader) or "form" not in c.entries:
         return
-    for paper_out in (False, True):
+    services = form_services(ui.terminal)
+    assert services is not None
+    failing = _FailingRecorder()
+    entry = c.entries["form"]
+    failing_entry = form_entry(replace(services, desk=_desk_with(services.desk, failing)))
+    c.entries["form"] = failing_entry
+    c.set_language(language, clock())
+    c.set_large_text(large, clock())
+    c.start(clock())
+    c.open_journey("form", clock())
+    shot("17-form-unavailable")
+    c.cancel(clock())
+    failing.full = ""
+    for paper_out in (False, True, None):  # None: the outbox fails while writing
+        c.entries["form"] = entry if paper_out is not None else failing_entry
         c.set_language(language, clock())
         c.set_large_text(large, clock())
         c.start(clock())
@@ -296,6 +337,12 @@ def _form_tour(
         c.acted(clock())
         if not paper_out:
             shot("23-form-printing")  # the simulated printer takes a moment
+        if paper_out is None:
+            settle(ui, lambda j=journey: j.screen == "form_not_submitted", timeout_s=15)  # type: ignore[misc]
+            shot("16-form-not-submitted")
+            c.finish(clock())
+            c.entries["form"] = entry
+            continue
         settle(ui, lambda j=journey: j.receipt != "", timeout_s=15)  # type: ignore[misc]
         shot("16-form-not-printed" if paper_out else "15-form-done")
         if isinstance(printer, SimFormPrinter):
@@ -314,7 +361,6 @@ def _identity_tour(
     """The identity check (issue 10): consent, the card, every action performed by the
     simulated camera's portrait (warped), the result. Its actions are scripted so that
     all five show; the judgement is the real one."""
-    from dataclasses import replace
 
     from kiosk.flows.identity import IdentityJourney, IdState, identity_entry
     from kiosk.identity.challenges import Action, ChallengeSet, new_nonce
@@ -326,16 +372,15 @@ def _identity_tour(
         return
     if "identity" not in c.entries:
         return
-    services = identity_services(ui.terminal)
-    # One try is spent on purpose to show the retry screen: allow more than a citizen gets.
     services = replace(
-        services,
-        draw=lambda _n: ChallengeSet(tuple(Action), new_nonce()),
-        settings=services.settings.model_copy(update={"max_tries": 5}),
+        identity_services(ui.terminal), draw=lambda _n: ChallengeSet(tuple(Action), new_nonce())
     )
     c.entries["identity"] = identity_entry(services)
-    performer = Performer(puppet_from(camera.render(0)), seconds=1.5)
+    held = _HeldClock()
+    camera.clock = held
+    performer = Performer(puppet_from(camera.render(0)), seconds=3.0, clock=held)
     camera.play(performer)
+    shot = held.still(shot)
     try:
         c.set_language(language, clock())
         c.set_large_text(large, clock())
@@ -369,38 +414,102 @@ def _identity_tour(
         card.photo, card.photo_format = _chip_jpeg(camera.render(0)), "jpeg"
         reader.insert(card)
         settle(ui, lambda: clock.advance(0.5) or j.state is not IdState.DOCUMENT)  # type: ignore[func-returns-value]
-        if j.state is IdState.LOOK:
-            shot("28-identity-look")
-        # The camera drops out and comes back; then one action left undone (a retry).
-        camera.lose()
-        settle(ui, lambda: clock.advance(0.1) or j.state is IdState.CAMERA_LOST)  # type: ignore[func-returns-value]
-        shot("28-identity-camera-lost")
-        camera.restore()
-        settle(ui, lambda: clock.advance(0.1) or j.state is IdState.ACTING, timeout_s=30)  # type: ignore[func-returns-value]
-        clock.advance(21.0)  # the action's window ends: the try failed
-        settle(ui, lambda: j.state is IdState.RETRY, timeout_s=10)
-        shot("28-identity-retry")
         shown: set[str] = set()
         deadline = time.monotonic() + 240
         while j.state in (IdState.LOOK, IdState.ACTING, IdState.RETRY):
-            # The tour's clock moves only here: a failed try's pause ends, nothing else.
+            # The tour's clock moves only here, about as fast as the real one: the camera's
+            # frames and their analysis run in real time, and an action has its window.
             settle(
                 ui,
-                lambda: clock.advance(0.1) or (j.state is IdState.ACTING and j.screen not in shown),  # type: ignore[func-returns-value]
+                lambda: (
+                    clock.advance(0.02)  # type: ignore[func-returns-value]
+                    or (j.state is IdState.ACTING and j.screen not in shown)
+                ),
                 timeout_s=30,
             )
             action = j.current_action
             if j.state is IdState.ACTING and action is not None and j.screen not in shown:
                 shown.add(j.screen)
                 shot(f"29-identity-{action.value.replace('_', '-')}")  # the screen id
+                # One movement ends before the next begins, as a person's would.
+                settle(ui, lambda: not performer.busy, timeout_s=10)
                 performer.perform(action)
             if time.monotonic() > deadline:
                 break
         settle(ui, lambda: j.state is IdState.RESULT, timeout_s=60)
         shot("30-identity-result")
         c.finish(clock())
+        _identity_moments(ui, c, clock, language, large, shot, card)
     finally:
         camera.play(None)
+        camera.show_empty_booth(False)
+        camera.clock = time.monotonic
+
+
+class _HeldClock:
+    """The camera's and the performer's clock, held still while a screenshot and its
+    audit take the UI thread (seconds on a busy machine): an action's window runs on
+    the frames' clock, and a citizen would not have stood still for the tour."""
+
+    def __init__(self) -> None:
+        self._lost = 0.0  # seconds spent held
+        self._held_at: float | None = None
+
+    def __call__(self) -> float:
+        now = self._held_at if self._held_at is not None else time.monotonic()
+        return now - self._lost
+
+    def still(self, shot: Callable[[str], None]) -> Callable[[str], None]:
+        def held_shot(name: str) -> None:
+            self._held_at = time.monotonic()
+            try:
+                shot(name)
+            finally:
+                self._lost += time.monotonic() - self._held_at
+                self._held_at = None
+
+        return held_shot
+
+
+def _identity_moments(
+    ui: KioskUi,
+    c: KioskController,
+    clock: ManualClock,
+    language: str,
+    large: bool,
+    shot: Callable[[str], None],
+    card: IdDocument,
+) -> None:
+    """The identity check's in-between screens, on a journey of their own (then left):
+    looking for the face, the camera gone, a try whose action never came."""
+    from kiosk.flows.identity import IdentityJourney, IdState
+
+    camera, reader = ui.terminal.camera, ui.terminal.id_card
+    assert isinstance(camera, SimCamera) and isinstance(reader, SimIdCardReader)
+    c.set_language(language, clock())
+    c.set_large_text(large, clock())
+    c.start(clock())
+    c.open_journey("identity", clock())
+    j = c.journey_as(IdentityJourney)
+    assert j is not None
+    j.agree(clock())
+    c.acted(clock())
+    camera.play(None)
+    camera.show_empty_booth(True)  # nobody in front of the camera yet
+    reader.remove()
+    reader.insert(card)
+    settle(ui, lambda: clock.advance(0.1) or j.state is IdState.LOOK, timeout_s=15)  # type: ignore[func-returns-value]
+    shot("28-identity-look")
+    camera.lose()
+    settle(ui, lambda: clock.advance(0.1) or j.state is IdState.CAMERA_LOST)  # type: ignore[func-returns-value]
+    shot("28-identity-camera-lost")
+    camera.restore()
+    camera.show_empty_booth(False)
+    settle(ui, lambda: clock.advance(0.02) or j.state is IdState.ACTING, timeout_s=60)  # type: ignore[func-returns-value]
+    clock.advance(21.0)  # the action's window ends: the try failed
+    settle(ui, lambda: j.state is IdState.RETRY, timeout_s=10)
+    shot("28-identity-retry")
+    c.cancel(clock())
 
 
 def _chip_jpeg(frame: np.ndarray) -> bytes:

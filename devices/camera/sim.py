@@ -48,6 +48,9 @@ class SimCamera:
         self._thread: threading.Thread | None = None
         self._health = HealthTracker(role)
         self._source: Callable[[int], npt.NDArray[np.uint8]] | None = None
+        # The frames' clock: the tour holds it still while it takes a screenshot, so a
+        # live check's action windows do not run out behind its back.
+        self.clock: Callable[[], float] = time.monotonic
 
     def start(self, sink: EventSink) -> None:
         self._health.attach(sink)
@@ -107,5 +110,5 @@ class SimCamera:
             seq += 1
             source = self._source
             image = source(seq) if source is not None else self.render(seq)
-            self._latest = Frame(image, seq, time.monotonic())
+            self._latest = Frame(image, seq, self.clock())
             self._health.count("frames")

@@ -11,21 +11,28 @@ hold any either: it shows up in ``lpstat`` and in CUPS' logs.
 
 When the queue stops (paper out, jam, offline) the job stays in the queue; the
 citizen is told in plain words, health turns to fault, and a technician resumes
-the queue (:meth:`CupsFormPrinter.resume`, ``kiosk form resume`` or ``cupsenable``)
-which prints the waiting job.
+the queue (:meth:`CupsFormPrinter.resume`, ``kiosk form resume`` or ``cupsenable``).
+The form journey cancels its job when the citizen's session ends (:meth:`cancel`), so
+a waiting form never prints after its owner has gone; cupsd itself keeps no job files
+or history (``systemd/cupsd-hall-kiosk.conf``).
+
+Every IPP or HTTP failure from libcups becomes a :class:`DeviceError` that names the
+step and the IPP status, and health says what happened: never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from devices.base import DeviceError
 from devices.form_printer.protocol import JobState, PrintJob
-from devices.form_printer.reasons import Explained, explain, plain
+from devices.form_printer.reasons import Explained, Notice, explain, plain
 from devices.health import EventKind, EventSink, Health, HealthState, HealthTracker
 from devices.uri import DeviceUri, DeviceUriError
 
@@ -34,6 +41,10 @@ JOB_PENDING, JOB_HELD, JOB_PROCESSING, JOB_STOPPED = 3, 4, 5, 6
 JOB_CANCELED, JOB_ABORTED, JOB_COMPLETED = 7, 8, 9
 PRINTER_IDLE, PRINTER_STOPPED = 3, 5
 IPP_OK_MAX = 0x00FF  # statuses up to here are "successful"
+IPP_NOT_FOUND, IPP_NOT_ACCEPTING = 0x0406, 0x0506
+# What libcups reports when the connection to cupsd broke (it has no IPP answer then).
+IPP_LOST = frozenset({0x0500, 0x0502})  # internal error, service unavailable
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 _JOB_ATTRS = ["job-state", "job-state-reasons", "job-printer-state-message"]
 _PRINTER_ATTRS = [
@@ -48,6 +59,44 @@ def _cups() -> Any:
     import cups  # imported late: a terminal with only pdf:// needs no libcups
 
     return cups
+
+
+def document_name(title: str) -> str:
+    """The IPP document-name for a job titled ``title``: letters, digits, ``._-`` only.
+
+    cupsd 2.4.2 as Debian 12 ships it (2.4.2-3+deb12u10) crashes (SIGSEGV) on a
+    document-name holding a space, right after the document is sent; libcups then
+    reports "Service Unavailable" for the next request. The job title may keep its space.
+    """
+    return (_UNSAFE_NAME.sub("_", title).strip("._") or "form") + ".pdf"
+
+
+class IppFailure(DeviceError):
+    """A request to cupsd failed; ``status`` is the IPP status (or libcups' stand-in)."""
+
+    def __init__(self, device: str, step: str, status: int, text: str) -> None:
+        lost = status in IPP_LOST or status < 0
+        what = "lost the connection to CUPS" if lost else "CUPS refused"
+        super().__init__(device, f"{step}: {what}: {text or 'no detail'} (IPP 0x{status:04x})")
+        self.step = step
+        self.status = status
+        self.lost = lost
+
+
+@contextlib.contextmanager
+def _ipp(device: str, step: str) -> Iterator[None]:
+    """Turn libcups' exceptions (IPPError, HTTPError, RuntimeError) into an IppFailure."""
+    cups = _cups()
+    try:
+        yield
+    except cups.IPPError as exc:
+        status, text = (*exc.args, 0x0500, "")[:2]
+        raise IppFailure(device, step, int(status), str(text)) from None
+    except cups.HTTPError as exc:
+        status = int(exc.args[0]) if exc.args else -1
+        raise IppFailure(device, step, 0x0502, f"HTTP status {status}") from None
+    except RuntimeError as exc:  # pycups: "failed to connect to server" and the like
+        raise IppFailure(device, step, 0x0502, str(exc)) from None
 
 
 class CupsFormPrinter:
@@ -105,7 +154,7 @@ class CupsFormPrinter:
             if self._port is None:
                 return cups.Connection(host=self._host)
             return cups.Connection(host=self._host, port=self._port)
-        except RuntimeError as exc:
+        except (RuntimeError, cups.IPPError, cups.HTTPError) as exc:
             self._fault_unreachable(str(exc))
             raise DeviceError(self.role, f"cannot reach CUPS: {exc}") from None
 
@@ -114,16 +163,17 @@ class CupsFormPrinter:
         self._health.set(HealthState.FAULT, f"CUPS not reachable: {why}", EventKind.OFFLINE)
 
     def _printer(self, conn: Any) -> dict[str, Any]:
-        cups = _cups()
         try:
-            attrs: dict[str, Any] = conn.getPrinterAttributes(
-                self.queue, requested_attributes=_PRINTER_ATTRS
-            )
-        except cups.IPPError as exc:
-            status, text = exc.args
-            reason = f"queue {self.queue!r} not usable: {text} (IPP 0x{status:04x})"
-            self._health.set(HealthState.FAULT, reason, EventKind.OFFLINE)
-            raise DeviceError(self.role, reason) from None
+            with _ipp(self.role, f"queue {self.queue!r} not usable"):
+                attrs: dict[str, Any] = conn.getPrinterAttributes(
+                    self.queue, requested_attributes=_PRINTER_ATTRS
+                )
+        except IppFailure as exc:
+            if exc.lost:
+                self._fault_unreachable(exc.reason)
+            else:
+                self._health.set(HealthState.FAULT, exc.reason, EventKind.OFFLINE)
+            raise
         return attrs
 
     @staticmethod
@@ -154,43 +204,135 @@ class CupsFormPrinter:
 
     def resume(self) -> Health:
         """Technician: restart a stopped queue; jobs waiting in it then print."""
-        cups = _cups()
         conn = self._connect()
-        try:
+        with _ipp(self.role, f"cannot resume {self.queue}"):
             conn.enablePrinter(self.queue)
             conn.acceptJobs(self.queue)
-        except cups.IPPError as exc:
-            raise DeviceError(self.role, f"cannot resume {self.queue}: {exc.args[1]}") from None
         self._health.count("resumed")
         return self.refresh()
 
-    # -- FormPrinter ----------------------------------------------------------------
-    def print_pdf(self, pdf: bytes, title: str) -> PrintJob:
-        """Submit, then follow the job until it completes, stops, or ``timeout_s`` passes."""
-        cups = _cups()
+    def _job(self, conn: Any, subscription: int | None, job_id: int) -> dict[str, Any]:
+        """The job's attributes; for a job cupsd has already forgotten (no history kept),
+        its final state from the subscription."""
+        try:
+            with _ipp(self.role, f"following job {job_id}"):
+                job: dict[str, Any] = conn.getJobAttributes(job_id, requested_attributes=_JOB_ATTRS)
+                return job
+        except IppFailure as exc:
+            if exc.status != IPP_NOT_FOUND:
+                raise
+        final = self._final_state(conn, subscription, job_id)
+        if final is None:
+            # Gone from the queue with no event to say how: with the stop-printer policy
+            # a failed job stays queued, so it printed (or a technician cancelled it).
+            self._health.count("jobs_unconfirmed")
+            final = JOB_COMPLETED
+        return {"job-state": final}
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel and purge a job that has not printed (its spool file and history go)."""
+        if not job_id.isdigit():
+            return False
         conn = self._connect()
         try:
-            job_id = conn.createJob(self.queue, title, {})
-            conn.startDocument(self.queue, job_id, title, "application/pdf", 1)
-            conn.writeRequestData(pdf, len(pdf))
-            status = conn.finishDocument(self.queue)
-        except cups.IPPError as exc:
-            status_code, text = exc.args
+            with _ipp(self.role, f"cannot cancel job {job_id}"):
+                job = conn.getJobAttributes(int(job_id), requested_attributes=["job-state"])
+                if int(job.get("job-state", JOB_PENDING)) == JOB_COMPLETED:
+                    return False
+                conn.cancelJob(int(job_id), purge_job=True)
+        except IppFailure as exc:
+            if exc.status == IPP_NOT_FOUND:  # already gone (purged, or history off)
+                return False
+            raise
+        self._health.count("jobs_cancelled")
+        return True
+
+    # -- FormPrinter ----------------------------------------------------------------
+    def print_pdf(self, pdf: bytes, title: str) -> PrintJob:
+        """Submit, then follow the job until it completes, stops, or ``timeout_s`` passes.
+
+        Raises DeviceError when the job could not be handed over; once it was, a lost
+        connection while following it gives a STOPPED job (it may still be in the queue,
+        so the caller can cancel it).
+        """
+        conn = self._connect()
+        subscription = self._subscribe(conn)
+        try:
+            return self._submit_and_follow(conn, subscription, pdf, title)
+        finally:
+            if subscription is not None:
+                ending = _ipp(self.role, "ending the job subscription")
+                with contextlib.suppress(DeviceError), ending:
+                    conn.cancelSubscription(subscription)
+
+    def _subscribe(self, conn: Any) -> int | None:
+        """Ask cupsd to note how our jobs end: with ``PreserveJobHistory No`` (the kiosk's
+        setting) a finished job is forgotten at once, so its final state is read from
+        this subscription's job-completed event instead."""
+        try:
+            with _ipp(self.role, "subscribing to job events"):
+                return int(
+                    conn.createSubscription(
+                        f"ipp://localhost/printers/{self.queue}",
+                        events=["job-completed"],
+                        lease_duration=int(self.timeout_s) + 60,
+                    )
+                )
+        except IppFailure as exc:
+            if exc.lost:
+                self._fault_unreachable(exc.reason)
+                raise
+            self._health.count("subscribe_failed")
+            return None
+
+    def _final_state(self, conn: Any, subscription: int | None, job_id: int) -> int | None:
+        """How a job that cupsd no longer knows ended (None if no event says)."""
+        if subscription is None:
+            return None
+        with _ipp(self.role, f"reading how job {job_id} ended"):
+            notes = conn.getNotifications([subscription])
+        for event in notes.get("events", []):
+            if event.get("notify-job-id") == job_id and "job-state" in event:
+                return int(event["job-state"])
+        return None
+
+    def _submit_and_follow(
+        self, conn: Any, subscription: int | None, pdf: bytes, title: str
+    ) -> PrintJob:
+        try:
+            with _ipp(self.role, "CUPS refused the job"):
+                job_id = conn.createJob(self.queue, title, {})
+            with _ipp(self.role, f"sending job {job_id}"):
+                conn.startDocument(self.queue, job_id, document_name(title), "application/pdf", 1)
+                conn.writeRequestData(pdf, len(pdf))
+                status = conn.finishDocument(self.queue)
+        except IppFailure as exc:
             self._health.count("submit_failed")
-            if status_code in (0x0406, 0x0506):  # not-found / not-accepting-jobs
-                self._judge(self._printer(conn))
-            raise DeviceError(self.role, f"CUPS refused the job: {text}") from None
+            if exc.lost:
+                self._fault_unreachable(exc.reason)
+            elif exc.status in (IPP_NOT_FOUND, IPP_NOT_ACCEPTING):
+                with contextlib.suppress(DeviceError):  # health is set either way
+                    self._judge(self._printer(conn))
+            raise
         if status > IPP_OK_MAX:
             self._health.count("submit_failed")
             raise DeviceError(self.role, f"CUPS refused the document (IPP 0x{status:04x})")
         self._health.count("jobs")
-        return self._follow(conn, str(job_id), int(job_id))
+        try:
+            return self._follow(conn, subscription, str(job_id), int(job_id))
+        except DeviceError as exc:
+            self._health.count("jobs_lost")
+            if isinstance(exc, IppFailure) and exc.lost:
+                self._fault_unreachable(exc.reason)
+            self._health.emit(EventKind.JOB_FAILED, f"job {job_id}: {exc.reason}")
+            notice = plain("打印机故障", "The printer has a problem")
+            return PrintJob(str(job_id), JobState.STOPPED, notice)
 
-    def _follow(self, conn: Any, label: str, job_id: int) -> PrintJob:
+    def _follow(self, conn: Any, subscription: int | None, label: str, job_id: int) -> PrintJob:
         deadline = time.monotonic() + self.timeout_s
         state = JOB_PENDING
         while True:
-            job = conn.getJobAttributes(job_id, requested_attributes=_JOB_ATTRS)
+            job = self._job(conn, subscription, job_id)
             state = int(job.get("job-state", JOB_PENDING))
             if state == JOB_COMPLETED:
                 self._health.count("pages")
@@ -216,4 +358,4 @@ class CupsFormPrinter:
             time.sleep(self.poll_s)
         # Still going: report where it is; the job carries on without us.
         waiting = JobState.PRINTING if state == JOB_PROCESSING else JobState.PENDING
-        return PrintJob(label, waiting, "正在打印，请稍候 / Still printing, please wait")
+        return PrintJob(label, waiting, Notice("正在打印，请稍候", "Still printing, please wait"))

@@ -1,8 +1,11 @@
-"""``pdf:///dir``: each job is written as a PDF into a folder.
+"""``pdf:///dir?keep_h=12``: each job is written as a PDF into a folder.
 
 For the demo and for terminals without a printer. The folder holds personal data
-(the forms): keep it on an encrypted volume and clean it (systemd-tmpfiles).
-Files are named by the job title (the form id and receipt number, never a name).
+(the forms): keep it on an encrypted volume. The driver cleans it itself: a PDF older
+than ``keep_h`` hours (default 12, one working day; 0 = keep none past the next job)
+is deleted when the printer starts and before each job, so a form never lies there
+for days. Files are named by the job title (the form id and receipt number, never a
+name).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import itertools
 import os
 import re
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +25,7 @@ from devices.health import EventKind, EventSink, Health, HealthState, HealthTrac
 from devices.uri import DeviceUri, DeviceUriError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+DEFAULT_KEEP_H = 12.0
 
 
 class PdfFolderPrinter:
@@ -30,6 +35,9 @@ class PdfFolderPrinter:
         self.uri = uri.raw
         self.role = role
         self.folder = Path(uri.path)
+        self.keep_s = uri.float_param("keep_h", DEFAULT_KEEP_H) * 3600
+        if self.keep_s < 0:
+            raise DeviceUriError(uri.raw, "keep_h must be 0 or more hours")
         self._ids = itertools.count(1)
         self.last_path: Path | None = None
         self._lock = threading.Lock()
@@ -37,7 +45,33 @@ class PdfFolderPrinter:
 
     def start(self, sink: EventSink) -> None:
         self._health.attach(sink)
-        self._check()
+        if self._check():
+            self.sweep()
+
+    def sweep(self, now: float | None = None) -> int:
+        """Delete PDFs (and leftover temporary files) older than ``keep_h``; how many."""
+        cutoff = (time.time() if now is None else now) - self.keep_s
+        removed = 0
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return 0
+        for path in entries:
+            if not (path.suffix == ".pdf" or path.name.endswith(".tmp")):
+                continue
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue  # gone meanwhile, or not ours to delete: the next sweep tries again
+        if removed:
+            self._health.count("pdfs_deleted", removed)
+        return removed
+
+    def cancel(self, job_id: str) -> bool:
+        """A written PDF is a finished job: nothing to withdraw."""
+        return False
 
     def health(self) -> Health:
         return self._health.snapshot()
@@ -59,6 +93,7 @@ class PdfFolderPrinter:
 
     def print_pdf(self, pdf: bytes, title: str) -> PrintJob:
         """Write ``<title>.pdf`` (or a timestamped name) atomically; returns at once."""
+        self.sweep()
         with self._lock:
             job_id = f"{datetime.now():%Y%m%d-%H%M%S}-{next(self._ids)}"
         stem = _UNSAFE.sub("_", title).strip("._") or job_id

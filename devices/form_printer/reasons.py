@@ -12,7 +12,23 @@ from dataclasses import dataclass
 
 from devices.health import EventKind, HealthState
 
-ASK_STAFF = "请联系工作人员 / please ask staff"
+
+@dataclass(frozen=True)
+class Notice:
+    """What the citizen is told, in each language: a screen shows one of them, never both
+    (``str()`` gives both, for logs, records and the technician's command line)."""
+
+    zh: str = ""
+    en: str = ""
+
+    def text(self, language: str) -> str:
+        return self.zh if language.startswith("zh") else self.en
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}" if self else ""
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,7 @@ class Explained:
     """The most important reason: a message, the health it implies and its event."""
 
     keyword: str
-    message: str
+    message: Notice
     state: HealthState
     event: EventKind | None
 
@@ -63,8 +79,9 @@ def keyword(reason: str) -> tuple[str, str]:
     return reason, ""
 
 
-def plain(zh: str, en: str) -> str:
-    return f"{zh}，请联系工作人员 / {en}, please ask staff"
+def plain(zh: str, en: str) -> Notice:
+    """A fault the citizen cannot fix: say what it is and to ask staff."""
+    return Notice(f"{zh}，请联系工作人员", f"{en}, please ask staff")
 
 
 def explain(reasons: Iterable[str], stopped: bool) -> Explained | None:
@@ -98,5 +115,5 @@ def explain(reasons: Iterable[str], stopped: bool) -> Explained | None:
     for k in words:
         if k in _WARNINGS:
             zh, en, warn_event = _WARNINGS[k]
-            return Explained(k, f"{zh} / {en}", HealthState.DEGRADED, warn_event)
+            return Explained(k, Notice(zh, en), HealthState.DEGRADED, warn_event)
     return None

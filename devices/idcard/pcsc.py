@@ -26,7 +26,7 @@ from devices.idcard.emrtd.apdu import CommandApdu, ResponseApdu
 from devices.idcard.emrtd.chip import DEFAULT_EXTENDED_RESPONSE, ChipContents, ChipSession
 from devices.idcard.emrtd.errors import BacRefusedError, EmrtdError, TransportError
 from devices.idcard.mrz import MrzError, bac_mrz_information
-from devices.idcard.protocol import CardReadError, DocumentAccess
+from devices.idcard.protocol import CardReadError, DocumentAccess, Presence
 from devices.idcard.record import IdDocument
 from devices.uri import DeviceUri, DeviceUriError
 
@@ -127,6 +127,14 @@ class PcscIdCardReader:
             self._health.set(HealthState.FAULT, "pyscard is not installed")
 
     # -- Device protocol -------------------------------------------------------------
+    @property
+    def presence(self) -> Presence:
+        """PRESENT while a card lies on a reader we serve (a chip can be read again)."""
+        return Presence.PRESENT if any(self._present.values()) else Presence.ABSENT
+
+    def ask_for_card(self) -> None:
+        """PC/SC has no portable light or buzzer control: nothing to do."""
+
     def start(self, sink: EventSink) -> None:
         self._health.attach(sink)
         if scard is None or self._thread is not None:

@@ -21,7 +21,7 @@ from devices.uri import DeviceUriError
 from kiosk.cli.common import CliError, add_config_arg, config_from, print_json, write_output
 from kiosk.config import KioskConfig
 from kiosk.forms.catalog import FormCatalog, UnknownForm, load_catalog
-from kiosk.forms.desk import FormDesk
+from kiosk.forms.desk import FormDesk, FormNotQueued
 from kiosk.forms.filled import FilledForm, FormInvalid, fill
 from kiosk.forms.loader import FormDefinitionError
 from kiosk.forms.model import FormDefinition
@@ -209,7 +209,8 @@ def _desk(config: KioskConfig, printer: FormPrinter) -> FormDesk:
         raise CliError(str(exc)) from None
     tz = ZoneInfo(config.terminal.timezone)
     header = PageHeader(config.terminal.hall_name, config.terminal.hall_name_en, config.terminal.id)
-    # The outbox adapter replaces MemoryRecorder when the lead wires offline_cache in.
+    # A technician's print from the command line is not a citizen's submission: it is
+    # recorded in memory only, never queued for the centre.
     return FormDesk(renderer, printer, MemoryRecorder(), header, now=lambda: datetime.now(tz))
 
 
@@ -220,6 +221,9 @@ class _NoPrinter:
 
     def print_pdf(self, pdf: bytes, title: str) -> PrintJob:
         raise DeviceError("form_printer", "no printer for fill")
+
+    def cancel(self, job_id: str) -> bool:
+        return False
 
 
 def _fill(args: argparse.Namespace) -> int:
@@ -257,6 +261,8 @@ def _print(args: argparse.Namespace) -> int:
     try:
         with _quiet_logs(args.json):
             outcome = _desk(config, printer).print(filled)
+    except FormNotQueued as exc:
+        raise CliError(f"form {filled.form.id} not printed: {exc.reason}") from None
     finally:
         printer.close()
     if args.json:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from devices.health import DeviceEvent
 from kiosk.config import KioskConfig
@@ -79,3 +79,20 @@ class JourneyEntry:
 
     def why_unavailable(self) -> str:
         return self.unavailable() if self.unavailable is not None else ""
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """Something to say now, beyond the screen's own prompt (e.g. the first problem when
+    the citizen taps Next). ``seq`` grows with each one, so a repeat is said again."""
+
+    seq: int
+    zh: str
+    en: str
+
+
+@runtime_checkable
+class Announces(Protocol):
+    """A journey that sometimes has something to say (the voice prompts listen)."""
+
+    announcement: Announcement | None

@@ -515,8 +515,8 @@ def photo_entry(
         if not built:
             built.append(engine())
         return PhotoJourney(
-            camera, built[0], ctx.pool, now, deliver=deliver, specs=specs,
-            print_receipt=print_receipt,
+            camera, built[0], ctx.pool, now, specs=specs, print_receipt=print_receipt,
+            deliver=ctx.session.keeping_booth_photo(deliver or _keep_nowhere),
         )  # fmt: skip
 
     offered_zh = _short_names(specs, zh=True) if specs else "证件"

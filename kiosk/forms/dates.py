@@ -56,3 +56,24 @@ def _bad(text: str) -> date:
 def check_bound(text: str) -> None:
     """Raise DateBoundError if ``text`` cannot be resolved (checked at load)."""
     resolve_bound(text, date(2000, 1, 1))
+
+
+def bounds(min_date: str | None, max_date: str | None, today: date) -> tuple[date, date]:
+    """The first and last date a field accepts today (open ends become 1900 and 2100)."""
+    low = resolve_bound(min_date, today) if min_date else date(1900, 1, 1)
+    high = resolve_bound(max_date, today) if max_date else date(2100, 12, 31)
+    return low, high
+
+
+def clamp(day: date, low: date, high: date) -> date:
+    return max(low, min(day, high))
+
+
+def step(day: date, unit: str, delta: int) -> date:
+    """``day`` moved by ``delta`` days, months or years (``"d"``, ``"m"``, ``"y"``);
+    the day of month is kept where the target month has it, else its last day."""
+    if unit == "d":
+        return date.fromordinal(day.toordinal() + delta)
+    if unit in ("m", "y"):
+        return add_months(day, delta * (12 if unit == "y" else 1))
+    raise ValueError(f"unit {unit!r} is not d, m or y")

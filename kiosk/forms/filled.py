@@ -63,23 +63,34 @@ class FilledForm:
     def __repr__(self) -> str:
         return f"FilledForm(form={self.form.id}, receipt={self.receipt}, <answers hidden>)"
 
-    def display(self, f: FieldDef) -> str:
-        """The answer as printed: option labels in both languages, dates as written."""
-        value = self.values.get(f.name, "")
-        if not value:
-            return ""
-        if f.type is FieldType.CHOICE:
-            option = f.option(value)
-            return f"{option.label} {option.label_en}" if option else value
-        if f.type is FieldType.YES_NO:
-            return "是 Yes" if value == YES else "否 No"
-        if f.type is FieldType.DATE and value == LONG_TERM:
-            return "长期 Long-term"
-        return value
+    def display(self, f: FieldDef, language: str | None = None) -> str:
+        """The answer as shown: option labels, yes/no and "long-term" in words. The
+        printed form has both languages (``language`` None); a screen shows its own."""
+        return display_value(f, self.values.get(f.name, ""), language)
 
     def wipe(self) -> None:
         self.values.clear()
         self.photo = b""
+
+
+def display_value(f: FieldDef, value: str, language: str | None = None) -> str:
+    """``value`` of ``f`` in words: in ``language`` ("zh_CN", "en"), or both when None."""
+    if not value:
+        return ""
+
+    def words(zh: str, en: str) -> str:
+        if language is None:
+            return f"{zh} {en}"
+        return zh if language.startswith("zh") else en
+
+    if f.type is FieldType.CHOICE:
+        option = f.option(value)
+        return words(option.label, option.label_en) if option else value
+    if f.type is FieldType.YES_NO:
+        return words("是", "Yes") if value == YES else words("否", "No")
+    if f.type is FieldType.DATE and value == LONG_TERM:
+        return words("长期", "Long-term")
+    return value
 
 
 def fill(

@@ -88,6 +88,8 @@ class FieldDef(_Strict):
     allow_long_term: bool = False  # validity dates: "长期 / long-term"
     phone_kind: Literal["any", "mobile"] = "any"
     width: Literal["half", "full"] = "half"
+    # Which on-screen keyboard a typed text field gets (phones always get the dial pad).
+    keyboard: Literal["text", "digits", "number", "email", "latin"] = "text"
 
     @property
     def source_kind(self) -> SourceKind | None:

@@ -103,21 +103,43 @@ class Submission:
 
 
 class SubmissionRecorder(Protocol):
-    """Records that a form was printed and queues it for the centre, atomically.
+    """Queues a form for the centre with its receipt, then notes what the printer did.
 
-    The outbox adapter implements this with one ``outbox.transaction()``: the print
-    record and the queued submission are written together or not at all.
+    The outbox adapter writes the queued submission and the receipt's row in one
+    ``outbox.transaction()``: both are on disk, or neither is, before anything prints.
     """
 
-    def record_print(self, submission: Submission, printed: PrintRecord) -> None:
-        """Store both in one transaction; raise on failure (nothing is then stored)."""
+    def refusal(self) -> str:
+        """Why a new form could not be queued now ("" when it can): asked before the
+        citizen starts, so nobody fills in a form that cannot be kept."""
+
+    def record_submission(self, submission: Submission, printer: str) -> None:
+        """Queue the form and its receipt in one transaction; raise on failure (nothing
+        is then stored)."""
+
+    def record_print(self, receipt: str, printed: PrintRecord) -> None:
+        """What the printer did with the form queued under ``receipt``."""
 
 
 class MemoryRecorder:
-    """Keeps records in memory: for tests, and the CLI until the outbox is wired in."""
+    """Keeps records in memory: for tests, and the CLI's test prints."""
 
     def __init__(self) -> None:
-        self.records: list[tuple[Submission, PrintRecord]] = []
+        self.submissions: list[Submission] = []
+        self.prints: dict[str, PrintRecord] = {}
+        self.full = ""  # set to a reason to refuse new forms, as a full outbox would
 
-    def record_print(self, submission: Submission, printed: PrintRecord) -> None:
-        self.records.append((submission, printed))
+    def refusal(self) -> str:
+        return self.full
+
+    def record_submission(self, submission: Submission, printer: str) -> None:
+        if self.full:
+            raise RecordingFailed(self.full)
+        self.submissions.append(submission)
+
+    def record_print(self, receipt: str, printed: PrintRecord) -> None:
+        self.prints[receipt] = printed
+
+
+class RecordingFailed(Exception):
+    """The form could not be queued; the message is safe to show technicians and log."""

@@ -1,8 +1,7 @@
 """Checks a citizen's answers, field by field, with plain-language messages in zh and en.
 
-The UI calls :func:`check_field` on every keystroke with ``typing=True``: then an
-answer that is merely unfinished (too short, still empty) is not an error yet, but a
-wrong character or a check digit that does not match is reported at once.
+The form journey asks when the citizen leaves a field or taps Next, never while they
+type: a half-typed answer is not judged.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kiosk.forms.dates import resolve_bound
+from kiosk.forms.dates import bounds, clamp, resolve_bound
 from kiosk.forms.idnumber import IdNumberProblem, id_number_problem
 from kiosk.forms.model import FieldDef, FieldType, FormDefinition
 
@@ -109,20 +108,20 @@ def _normalize_date(f: FieldDef, value: str) -> str:
     return value
 
 
-def check_field(f: FieldDef, raw: str, today: date, typing: bool = False) -> FieldProblem | None:
-    """One answer against its field's rules; None when it is fine (or fine so far)."""
+def check_field(f: FieldDef, raw: str, today: date) -> FieldProblem | None:
+    """One answer against its field's rules; None when it is fine."""
     value = normalize(f, raw)
     if not f.is_input:
         return None
     if not value:
-        if f.required and not typing:
+        if f.required:
             return _problem(f, ProblemCode.REQUIRED, "这一项必须填写", "This item is required")
         return None
     checker = _CHECKERS.get(f.type, _check_text)
-    return checker(f, value, today, typing)
+    return checker(f, value, today)
 
 
-def _check_text(f: FieldDef, value: str, today: date, typing: bool) -> FieldProblem | None:
+def _check_text(f: FieldDef, value: str, today: date) -> FieldProblem | None:
     n = len(value)
     if f.max_length is not None and n > f.max_length:
         return _problem(
@@ -131,19 +130,19 @@ def _check_text(f: FieldDef, value: str, today: date, typing: bool) -> FieldProb
             f"最多填写{f.max_length}个字，请删减",
             f"At most {f.max_length} characters, please shorten it",
         )
-    if f.min_length is not None and n < f.min_length and not typing:
+    if f.min_length is not None and n < f.min_length:
         return _problem(
             f,
             ProblemCode.TOO_SHORT,
             f"至少需要{f.min_length}个字，请补充完整",
             f"At least {f.min_length} characters are needed, please complete it",
         )
-    if f.pattern is not None and not typing and re.fullmatch(f.pattern, value) is None:
+    if f.pattern is not None and re.fullmatch(f.pattern, value) is None:
         return _problem(f, ProblemCode.PATTERN, f.pattern_hint, f.pattern_hint_en)
     return None
 
 
-def _check_date(f: FieldDef, value: str, today: date, typing: bool) -> FieldProblem | None:
+def _check_date(f: FieldDef, value: str, today: date) -> FieldProblem | None:
     if value == LONG_TERM and f.allow_long_term:
         return None
     try:
@@ -151,13 +150,12 @@ def _check_date(f: FieldDef, value: str, today: date, typing: bool) -> FieldProb
     except ValueError:
         day = None
     if day is None:
-        if typing and re.fullmatch(r"[\d\-/.年月日]*", value):
-            return None
+        example = date_example(f, today)
         return _problem(
             f,
             ProblemCode.BAD_DATE,
-            "日期不对，请按 年-月-日 填写，例如 2024-05-01",
-            "Not a date: please write year-month-day, e.g. 2024-05-01",
+            f"日期不对，请按 年-月-日 填写，例如 {example}",
+            f"Not a date: please write year-month-day, e.g. {example}",
         )
     if f.min_date is not None:
         low = resolve_bound(f.min_date, today)
@@ -180,7 +178,12 @@ def _check_date(f: FieldDef, value: str, today: date, typing: bool) -> FieldProb
     return None
 
 
-def _check_choice(f: FieldDef, value: str, today: date, typing: bool) -> FieldProblem | None:
+def date_example(f: FieldDef, today: date) -> str:
+    """An example the field accepts today (so the message's own example is never refused)."""
+    return clamp(today, *bounds(f.min_date, f.max_date, today)).isoformat()
+
+
+def _check_choice(f: FieldDef, value: str, today: date) -> FieldProblem | None:
     if f.option(value) is None:
         return _problem(
             f,
@@ -191,13 +194,13 @@ def _check_choice(f: FieldDef, value: str, today: date, typing: bool) -> FieldPr
     return None
 
 
-def _check_yes_no(f: FieldDef, value: str, today: date, typing: bool) -> FieldProblem | None:
+def _check_yes_no(f: FieldDef, value: str, today: date) -> FieldProblem | None:
     if value not in (YES, NO):
         return _problem(f, ProblemCode.NOT_YES_NO, "请选择“是”或“否”", "Please choose Yes or No")
     return None
 
 
-def _check_phone(f: FieldDef, value: str, today: date, typing: bool) -> FieldProblem | None:
+def _check_phone(f: FieldDef, value: str, today: date) -> FieldProblem | None:
     if f.phone_kind == "mobile":
         zh, en = "手机号码应为1开头的11位数字", "A mobile number has 11 digits starting with 1"
     else:
@@ -206,10 +209,6 @@ def _check_phone(f: FieldDef, value: str, today: date, typing: bool) -> FieldPro
     bad = _problem(f, ProblemCode.BAD_PHONE, zh, en)
     if not _PHONE_CHARS.match(value):
         return bad
-    digits = value.replace("-", "")
-    if typing:
-        # Still typing: only complain once it can no longer become a good number.
-        return bad if len(digits) > 12 or (f.phone_kind == "mobile" and digits[0] != "1") else None
     if _MOBILE.match(value):
         return None
     if f.phone_kind == "any" and _LANDLINE.match(value):
@@ -238,11 +237,7 @@ _ID_MESSAGES: dict[IdNumberProblem, tuple[str, str]] = {
 }
 
 
-def _check_id_number(f: FieldDef, value: str, today: date, typing: bool) -> FieldProblem | None:
-    if typing and len(value) < 18:
-        body = value[:17]
-        ok_so_far = not body or (body.isascii() and body.isdigit())
-        return None if ok_so_far else _id_problem(f, IdNumberProblem.CHARACTERS)
+def _check_id_number(f: FieldDef, value: str, today: date) -> FieldProblem | None:
     found = id_number_problem(value, today)
     return None if found is None else _id_problem(f, found)
 

@@ -9,6 +9,7 @@ camera and the tests use it; it is never part of a decision.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -276,12 +277,14 @@ class Performer:
     writer and one frame reader (a cue is replaced whole).
     """
 
-    def __init__(self, puppet: Puppet, seconds: float = 1.0) -> None:
+    def __init__(
+        self, puppet: Puppet, seconds: float = 1.0, clock: Callable[[], float] | None = None
+    ) -> None:
         import time
 
         self.puppet = puppet
         self.seconds = seconds
-        self._clock = time.monotonic
+        self._clock = clock or time.monotonic
         self._cue: tuple[Action, float] | None = None
 
     def perform(self, action: Action) -> None:

@@ -105,7 +105,6 @@ def bench_journey(runs: int = 8) -> None:
     import tempfile
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from devices.idcard.sim import SimIdCardReader
     from kiosk.flows.form import FormJourney

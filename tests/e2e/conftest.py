@@ -14,11 +14,12 @@ from kiosk.terminal import build_terminal
 
 
 @pytest.fixture(scope="session")
-def qapp_cls() -> type:
-    """The kiosk is a QML app: a QGuiApplication, not a widgets QApplication."""
-    from PySide6.QtGui import QGuiApplication
+def qapp() -> object:
+    """The application the kiosk makes (ui.app.application): a QGuiApplication with the
+    on-screen keyboard loaded, which the tests do not arrange for themselves."""
+    from ui.app import application
 
-    return QGuiApplication
+    return application()
 
 
 @pytest.fixture

@@ -56,20 +56,9 @@ def findings(tour: Tour, check: str) -> list[str]:
     return out
 
 
-# Screens other engineers are rebuilding for issue 15 items 1-4 (forms): their findings
-# are listed, not hidden; strict, so this fails once they are fixed and must be removed.
-OTHERS = ("13-form-complete", "12-form-confirm", "14-form-review")
-
-
-def split(found: list[str]) -> tuple[list[str], list[str]]:
-    mine = [f for f in found if not f.startswith(OTHERS)]
-    return mine, [f for f in found if f.startswith(OTHERS)]
-
-
 @pytest.mark.parametrize("check", ["tappable", "controls", "text", "large", "scroll"])
 def test_every_screen(tour: Tour, check: str) -> None:
-    mine, _ = split(findings(tour, check))
-    assert mine == []
+    assert findings(tour, check) == []
 
 
 def test_every_screen_was_audited(tour: Tour) -> None:
@@ -85,10 +74,3 @@ def test_citizen_screens_offer_hear_again_and_call_staff(tour: Tour) -> None:
         names = {str(i["name"]) for i in items if i["role"] == "Button"}
         wanted = {"再听一遍", "呼叫工作人员"} if "zh_CN" in png else {"Hear again", "Call staff"}
         assert wanted <= names, f"{png}: {sorted(names)}"
-
-
-@pytest.mark.xfail(strict=True, reason="form screens: issue 15 items 1-4 (engineer forms)")
-def test_form_screens_owned_elsewhere(tour: Tour) -> None:
-    others = [f for check in ("tappable", "controls", "text", "large", "scroll")
-              for f in split(findings(tour, check))[1]]  # fmt: skip
-    assert others == []

@@ -51,9 +51,24 @@
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
+        <location filename="../qml/FormCardScreen.qml" line="40" />
+        <source>A card is lying on the reader: please take it away, then place your own ID card</source>
+        <translation>A card is lying on the reader: please take it away, then place your own ID card</translation>
+    </message>
+    <message>
         <location filename="../qml/FormCardScreen.qml" line="41" />
-        <source>Your details are filled in from the card</source>
-        <translation>Your details are filled in from the card</translation>
+        <source>Reading your card: please do not move it</source>
+        <translation>Reading your card: please do not move it</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="42" />
+        <source>The card could not be read: please lift it and place it again</source>
+        <translation>The card could not be read: please lift it and place it again</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="51" />
+        <source>The terminal reads your details from the card</source>
+        <translation>The terminal reads your details from the card</translation>
     </message>
 </context>
 <context>
@@ -67,6 +82,11 @@
 <context>
     <name>FormCompleteScreen</name>
     <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="140" />
+        <source>house number</source>
+        <translation>house number</translation>
+    </message>
+    <message>
         <location filename="../qml/FormCompleteScreen.qml" line="30" />
         <source>Please fill in the remaining items</source>
         <translation>Please fill in the remaining items</translation>
@@ -75,6 +95,36 @@
         <location filename="../qml/FormCompleteScreen.qml" line="98" />
         <source>Next: check the form</source>
         <translation>Next: check the form</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
+        <source>  (tap to change)</source>
+        <translation>  (tap to change)</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
+        <source>Choose the district and street</source>
+        <translation>Choose the district and street</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="135" />
+        <source>First choose the district and street</source>
+        <translation>First choose the district and street</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
+        <source>Type the street and number</source>
+        <translation>Type the street and number</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
+        <source>Type the number, e.g. 1-2-301</source>
+        <translation>Type the number, e.g. 1-2-301</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="164" />
+        <source>Choose a date</source>
+        <translation>Choose a date</translation>
     </message>
 </context>
 <context>
@@ -139,6 +189,21 @@
         <location filename="../qml/FormResultScreen.qml" line="1" />
         <source>Please note your receipt number. Tap Call staff below and a member of staff will write it down for you.</source>
         <translation>Please note your receipt number. Tap Call staff below and a member of staff will write it down for you.</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="30" />
+        <source>Your form could not be saved: nothing was sent and nothing was printed</source>
+        <translation>Your form could not be saved: nothing was sent and nothing was printed</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="37" />
+        <source>Please ask staff for help, or fill in a paper form at the counter.</source>
+        <translation>Please ask staff for help, or fill in a paper form at the counter.</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="47" />
+        <source>Please take your ID card from the reader</source>
+        <translation>Please take your ID card from the reader</translation>
     </message>
 </context>
 <context>
@@ -470,6 +535,21 @@
 <context>
     <name>IdentityDocumentScreen</name>
     <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="36" />
+        <source>A card is lying on the reader: please take it away, then place your own document</source>
+        <translation>A card is lying on the reader: please take it away, then place your own document</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="36" />
+        <source>The document could not be read: please lift it and place it again</source>
+        <translation>The document could not be read: please lift it and place it again</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="36" />
+        <source>Reading your document, please keep it on the reader</source>
+        <translation>Reading your document, please keep it on the reader</translation>
+    </message>
+    <message>
         <location filename="../qml/IdentityDocumentScreen.qml" line="32" />
         <source>Place your passport or permit, photo page down, on the reader</source>
         <translation>Place your passport or permit, photo page down, on the reader</translation>
@@ -606,6 +686,106 @@
         <location filename="../qml/PhotoChooseScreen.qml" line="1" />
         <source>Which photo do you need?</source>
         <translation>Which photo do you need?</translation>
+    </message>
+</context>
+<context>
+    <name>FormAddressPicker</name>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="22" />
+        <source>%1: choose the district</source>
+        <translation>%1: choose the district</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="23" />
+        <source>%1: choose the street in %2</source>
+        <translation>%1: choose the street in %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
+        <source>‹ Other district</source>
+        <translation>‹ Other district</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="76" />
+        <source>My street is not listed: I will type it</source>
+        <translation>My street is not listed: I will type it</translation>
+    </message>
+</context>
+<context>
+    <name>FormDatePicker</name>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="34" />
+        <source>Year</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="35" />
+        <source>Month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="36" />
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="63" />
+        <source>Leave it empty</source>
+        <translation>Leave it empty</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="69" />
+        <source>Use this date</source>
+        <translation>Use this date</translation>
+    </message>
+</context>
+<context>
+    <name>FormExitConfirm</name>
+    <message>
+        <location filename="../qml/FormExitConfirm.qml" line="27" />
+        <source>Exit and clear this form?</source>
+        <translation>Exit and clear this form?</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormExitConfirm.qml" line="43" />
+        <source>Keep filling in</source>
+        <translation>Keep filling in</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormExitConfirm.qml" line="49" />
+        <source>Exit and clear</source>
+        <translation>Exit and clear</translation>
+    </message>
+</context>
+<context>
+    <name>FormScrollCue</name>
+    <message>
+        <location filename="../qml/FormScrollCue.qml" line="25" />
+        <source>▼ More below: slide up or tap here</source>
+        <translation>▼ More below: slide up or tap here</translation>
+    </message>
+</context>
+<context>
+    <name>FormUnavailableScreen</name>
+    <message>
+        <location filename="../qml/FormUnavailableScreen.qml" line="20" />
+        <source>Forms cannot be filled in at this terminal right now</source>
+        <translation>Forms cannot be filled in at this terminal right now</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormUnavailableScreen.qml" line="25" />
+        <source>It cannot keep your form safely at the moment. Please ask staff, or use a counter.</source>
+        <translation>It cannot keep your form safely at the moment. Please ask staff, or use a counter.</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormUnavailableScreen.qml" line="32" />
+        <source>Back to the menu</source>
+        <translation>Back to the menu</translation>
     </message>
 </context>
 </TS>

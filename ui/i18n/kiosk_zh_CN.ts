@@ -51,9 +51,24 @@
         <translation>请将身份证放在读卡区</translation>
     </message>
     <message>
+        <location filename="../qml/FormCardScreen.qml" line="40" />
+        <source>A card is lying on the reader: please take it away, then place your own ID card</source>
+        <translation>读卡区上已有一张卡，请先拿走，再放上您的身份证</translation>
+    </message>
+    <message>
         <location filename="../qml/FormCardScreen.qml" line="41" />
-        <source>Your details are filled in from the card</source>
-        <translation>您的信息将从身份证自动填写</translation>
+        <source>Reading your card: please do not move it</source>
+        <translation>正在读取，请不要移动身份证</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="42" />
+        <source>The card could not be read: please lift it and place it again</source>
+        <translation>没有读到身份证，请拿起后重新放好</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCardScreen.qml" line="51" />
+        <source>The terminal reads your details from the card</source>
+        <translation>系统将自动读取身份证信息</translation>
     </message>
 </context>
 <context>
@@ -67,6 +82,11 @@
 <context>
     <name>FormCompleteScreen</name>
     <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="140" />
+        <source>house number</source>
+        <translation>门牌号</translation>
+    </message>
+    <message>
         <location filename="../qml/FormCompleteScreen.qml" line="30" />
         <source>Please fill in the remaining items</source>
         <translation>请填写其余内容</translation>
@@ -75,6 +95,36 @@
         <location filename="../qml/FormCompleteScreen.qml" line="98" />
         <source>Next: check the form</source>
         <translation>下一步：检查表格</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
+        <source>  (tap to change)</source>
+        <translation>（点击可修改）</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="122" />
+        <source>Choose the district and street</source>
+        <translation>选择区和街道</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="135" />
+        <source>First choose the district and street</source>
+        <translation>请先选择区和街道</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
+        <source>Type the street and number</source>
+        <translation>填写街道和门牌号</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="136" />
+        <source>Type the number, e.g. 1-2-301</source>
+        <translation>填写门牌号，例如 1号2栋301</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormCompleteScreen.qml" line="164" />
+        <source>Choose a date</source>
+        <translation>选择日期</translation>
     </message>
 </context>
 <context>
@@ -139,6 +189,21 @@
         <location filename="../qml/FormResultScreen.qml" line="1" />
         <source>Please note your receipt number. Tap Call staff below and a member of staff will write it down for you.</source>
         <translation>请记下回执号。点下方的“呼叫工作人员”，工作人员会帮您记下。</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="30" />
+        <source>Your form could not be saved: nothing was sent and nothing was printed</source>
+        <translation>表格未能保存：没有提交，也没有打印</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="37" />
+        <source>Please ask staff for help, or fill in a paper form at the counter.</source>
+        <translation>请联系工作人员，或到窗口填写纸质表格。</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormResultScreen.qml" line="47" />
+        <source>Please take your ID card from the reader</source>
+        <translation>请取走读卡区上的身份证</translation>
     </message>
 </context>
 <context>
@@ -468,6 +533,21 @@
 <context>
     <name>IdentityDocumentScreen</name>
     <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="36" />
+        <source>A card is lying on the reader: please take it away, then place your own document</source>
+        <translation>读卡区上有一张证件，请先拿走，再放上您本人的证件</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="36" />
+        <source>The document could not be read: please lift it and place it again</source>
+        <translation>没有读到证件，请拿起后重新放好</translation>
+    </message>
+    <message>
+        <location filename="../qml/IdentityDocumentScreen.qml" line="36" />
+        <source>Reading your document, please keep it on the reader</source>
+        <translation>正在读取证件，请不要拿走</translation>
+    </message>
+    <message>
         <location filename="../qml/IdentityDocumentScreen.qml" line="32" />
         <source>Place your passport or permit, photo page down, on the reader</source>
         <translation>请将护照或通行证照片页朝下放在读卡区</translation>
@@ -604,6 +684,106 @@
         <location filename="../qml/PhotoChooseScreen.qml" line="1" />
         <source>Which photo do you need?</source>
         <translation>您需要拍哪种照片？</translation>
+    </message>
+</context>
+<context>
+    <name>FormAddressPicker</name>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="22" />
+        <source>%1: choose the district</source>
+        <translation>%1：请选择所在区</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="23" />
+        <source>%1: choose the street in %2</source>
+        <translation>%1：请选择%2的街道</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="69" />
+        <source>‹ Other district</source>
+        <translation>‹ 换一个区</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormAddressPicker.qml" line="76" />
+        <source>My street is not listed: I will type it</source>
+        <translation>没有我的街道，我自己填写</translation>
+    </message>
+</context>
+<context>
+    <name>FormDatePicker</name>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="34" />
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="35" />
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="36" />
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="63" />
+        <source>Leave it empty</source>
+        <translation>不填写</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormDatePicker.qml" line="69" />
+        <source>Use this date</source>
+        <translation>就是这一天</translation>
+    </message>
+</context>
+<context>
+    <name>FormExitConfirm</name>
+    <message>
+        <location filename="../qml/FormExitConfirm.qml" line="27" />
+        <source>Exit and clear this form?</source>
+        <translation>确定要退出吗？</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormExitConfirm.qml" line="43" />
+        <source>Keep filling in</source>
+        <translation>继续填写</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormExitConfirm.qml" line="49" />
+        <source>Exit and clear</source>
+        <translation>退出并清除</translation>
+    </message>
+</context>
+<context>
+    <name>FormScrollCue</name>
+    <message>
+        <location filename="../qml/FormScrollCue.qml" line="25" />
+        <source>▼ More below: slide up or tap here</source>
+        <translation>▼ 下面还有内容：向上滑动或点这里</translation>
+    </message>
+</context>
+<context>
+    <name>FormUnavailableScreen</name>
+    <message>
+        <location filename="../qml/FormUnavailableScreen.qml" line="20" />
+        <source>Forms cannot be filled in at this terminal right now</source>
+        <translation>本机暂时不能办理填表</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormUnavailableScreen.qml" line="25" />
+        <source>It cannot keep your form safely at the moment. Please ask staff, or use a counter.</source>
+        <translation>本机暂时无法安全保存您的表格。请联系工作人员，或到人工窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../qml/FormUnavailableScreen.qml" line="32" />
+        <source>Back to the menu</source>
+        <translation>返回服务菜单</translation>
     </message>
 </context>
 </TS>

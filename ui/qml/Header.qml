@@ -5,7 +5,10 @@ import QtQuick
 Rectangle {
     id: header
     property bool showBack: false
+    // When set, Exit first asks (exitAsked) and the screen says what would be lost.
+    property string exitWarning: ""
     signal back()
+    signal exitAsked()
     height: 128
     color: root.primary
 
@@ -80,7 +83,7 @@ Rectangle {
             edge: "white"
             fontSize: 34
             text: qsTr("Exit")
-            onTapped: shell.cancel()
+            onTapped: header.exitWarning !== "" ? header.exitAsked() : shell.cancel()
         }
     }
 }

@@ -25,12 +25,15 @@ class FontMissing(RuntimeError):
 
 
 def ensure_gui() -> None:
-    """Fonts need a QGuiApplication; the CLI has none, so make an offscreen one."""
+    """Fonts need a QGuiApplication; the CLI has none, so make the kiosk's own (offscreen
+    without a display): one place decides how the application is made."""
     global _app
     if QGuiApplication.instance() is None:
+        from ui.app import application  # late: the renderer alone does not need the UI
+
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QGuiApplication([])
+        _app = application()
 
 
 def pdf_family() -> str:

@@ -27,6 +27,8 @@ SCREEN_FILES: dict[str, str] = {
     "form_printing": "FormPrintingScreen.qml",
     "form_done": "FormResultScreen.qml",
     "form_not_printed": "FormResultScreen.qml",
+    "form_not_submitted": "FormResultScreen.qml",
+    "form_unavailable": "FormUnavailableScreen.qml",
     "tech_pin": "TechPinScreen.qml",
     "tech_panel": "TechPanelScreen.qml",
     "photo_choose": "PhotoChooseScreen.qml",

@@ -8,6 +8,12 @@
 - ``absent_polls``: failed polls before a card counts as removed, default 2.
 - ``fingerprint=1``: read with the fingerprint block (30 10) instead of 30 01.
 - ``appended=0``: skip reading the appended address (30 03).
+
+The fingerprint block and the appended address are optional: a SAM module that does
+not support the command answers with an error status (bad command 0x21, not permitted
+0x23, unrecognised 0x24, or one no standard names). The card is then still read, the
+field is left out, health counts it (``optional_unsupported``) and names it, and the
+driver stops asking that module (until another SAM answers on the port).
 - ``wlt_cmd`` / ``wlt_lib``: the photo decoder plugin (see ``wlt``); none by default.
 
 Opening never raises for a missing or silent port: health says FAULT with the reason,
@@ -19,10 +25,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from enum import StrEnum
 
 from devices.health import EventKind, EventSink, Health, HealthState, HealthTracker
-from devices.idcard.protocol import DocumentAccess
+from devices.idcard.protocol import DocumentAccess, Presence
 from devices.idcard.record import IdDocument
 from devices.idcard.sam.errors import SamError
 from devices.idcard.sam.frame import FrameError
@@ -46,9 +51,13 @@ from devices.idcard.sam.status import (
     CardReadFailedError,
     CardSelectError,
     NoContentError,
+    SamCommandError,
     SamNotAuthorisedError,
     SamSelfTestError,
     SamStatusError,
+    SamUnauthorizedOperationError,
+    SamUnrecognisedError,
+    UnknownStatusError,
 )
 from devices.idcard.sam.text_block import TEXT_BLOCK_LEN, decode_text_block
 from devices.idcard.sam.wlt import WLT_LEN, PhotoDecoder, WltDecodeError, decoder_from_params
@@ -59,12 +68,15 @@ log = logging.getLogger(__name__)
 APPENDED_ADDRESS_LEN = 70
 FAILED_POLLS_FOR_FAULT = 3
 RECONNECT_MAX_S = 2.0
-
-
-class Presence(StrEnum):
-    ABSENT = "absent"
-    PRESENT = "present"  # on the reader, not read yet
-    READ = "read"  # on the reader and already read: no new insertion event for it
+# What a module answers to a command it does not implement (GA 467 names 0x21; vendors
+# also answer 0x23, 0x24 or a status of their own).
+UNSUPPORTED = (
+    SamCommandError,
+    SamUnauthorizedOperationError,
+    SamUnrecognisedError,
+    UnknownStatusError,
+)
+OPTIONAL_NAMES = {"fingerprint": "fingerprint", "appended": "appended address"}
 
 
 class CardRemovedError(SamError):
@@ -144,6 +156,7 @@ class SamIdCardReader:
         self.with_appended_address = _flag(uri, "appended", True)
         self.link = SamLink(uri.path, baud, role)
         self.sam_id: str | None = None
+        self._unsupported: set[str] = set()  # optional commands this SAM refused
         self._health = HealthTracker(role)
         self._decoder: PhotoDecoder | None = None
         self._decoder_problem = ""
@@ -188,6 +201,9 @@ class SamIdCardReader:
         with self._state_lock:
             return self._presence
 
+    def ask_for_card(self) -> None:
+        """The SAM frame protocol has no light or buzzer command: nothing to do."""
+
     # -- connecting and health --------------------------------------------------------
 
     def _connect(self) -> bool:
@@ -200,7 +216,10 @@ class SamIdCardReader:
                 # a SAM in a bad state often recovers with a reset; a broken one does not
                 self.link.exchange(RESET, timeout_s=self.link.timeout_for(RESET))
                 self.link.exchange(STATUS, timeout_s=self.probe_s)
-            self.sam_id = format_sam_id(self.link.exchange(SAM_ID, timeout_s=self.probe_s).data)
+            sam_id = format_sam_id(self.link.exchange(SAM_ID, timeout_s=self.probe_s).data)
+            if sam_id != self.sam_id:
+                self._unsupported.clear()  # another module: ask it about everything again
+            self.sam_id = sam_id
         except SamTimeoutError as exc:
             self.link.close()
             self._connect_error = exc
@@ -220,12 +239,27 @@ class SamIdCardReader:
         return True
 
     def _healthy(self) -> None:
-        """The SAM answers: OK, or DEGRADED when the configured photo decoder is unusable."""
+        """The SAM answers: OK, or DEGRADED when the configured photo decoder is unusable.
+        Optional items the module does not support are named (cards still read)."""
+        reason = f"SAM {self.sam_id}"
+        if self._unsupported:
+            names = ", ".join(OPTIONAL_NAMES[k] for k in sorted(self._unsupported))
+            reason += f"; not supported by this SAM: {names}"
         if self._decoder_problem:
-            reason = f"SAM {self.sam_id}; photo decoder unusable: {self._decoder_problem}"
+            reason += f"; photo decoder unusable: {self._decoder_problem}"
             self._health.set(HealthState.DEGRADED, reason, EventKind.RECOVERED)
         else:
-            self._health.set(HealthState.OK, f"SAM {self.sam_id}", EventKind.RECOVERED)
+            self._health.set(HealthState.OK, reason, EventKind.RECOVERED)
+
+    def _optional_refused(self, item: str, exc: SamStatusError) -> None:
+        """The module refused an optional command: stop asking it, and say so in health."""
+        self._health.count("optional_unsupported")
+        log.info("%s: SAM %s does not support the %s: %s", self.role, self.sam_id,
+                 OPTIONAL_NAMES[item], exc.reason)  # fmt: skip
+        if item not in self._unsupported:
+            self._unsupported.add(item)
+            if self._health.snapshot().state is not HealthState.FAULT:
+                self._healthy()
 
     def _fault(self, reason: str) -> None:
         if self._health.snapshot().state is not HealthState.FAULT:
@@ -361,16 +395,25 @@ class SamIdCardReader:
             if not found:
                 raise CardNotFoundError(FIND.name, device=self.role) from None
             raise
-        command = READ_WITH_FINGERPRINT if self.with_fingerprint else READ
+        fingerprint = self.with_fingerprint and "fingerprint" not in self._unsupported
+        command = READ_WITH_FINGERPRINT if fingerprint else READ
         try:
-            data = self.link.exchange(command, timeout_s=self._left(deadline, command)).data
+            try:
+                data = self.link.exchange(command, timeout_s=self._left(deadline, command)).data
+            except UNSUPPORTED as exc:
+                if command is not READ_WITH_FINGERPRINT:
+                    raise
+                # The card is still selected: read it without the fingerprint block.
+                self._optional_refused("fingerprint", exc)
+                command = READ
+                data = self.link.exchange(command, timeout_s=self._left(deadline, command)).data
         except CardReadFailedError:
             if not self._still_there(deadline):
                 self._card_gone()
                 raise CardRemovedError(self.role) from None
             raise
         doc = self._parse_read(data, command is READ_WITH_FINGERPRINT)
-        if self.with_appended_address:
+        if self.with_appended_address and "appended" not in self._unsupported:
             doc.appended_address = self._appended_address(deadline)
         return doc
 
@@ -406,11 +449,20 @@ class SamIdCardReader:
         return doc
 
     def _appended_address(self, deadline: float) -> str | None:
+        """The appended address, or None: none on the card, a module that does not
+        support the command, or a failure of this one optional read (the card is read)."""
         try:
             data = self.link.exchange(
                 READ_APPENDED_ADDRESS, timeout_s=self._left(deadline, READ_APPENDED_ADDRESS)
             ).data
         except NoContentError:
+            return None
+        except UNSUPPORTED as exc:
+            self._optional_refused("appended", exc)
+            return None
+        except (SamStatusError, SamTimeoutError, FrameError) as exc:
+            self._health.count("optional_read_failures")
+            log.debug("%s: appended address not read: %s", self.role, exc.reason)
             return None
         try:
             text = data[:APPENDED_ADDRESS_LEN].decode("utf-16-le")

@@ -21,17 +21,18 @@ from pathlib import Path
 
 BACKEND = Path(__file__).with_name("testprn.sh")
 CUPSD = "/usr/sbin/cupsd"
+# What a terminal's cupsd is told (scripts/install-appliance sets these in cupsd.conf).
+KIOSK_SETTINGS = Path(__file__).resolve().parents[3] / "systemd" / "cupsd-hall-kiosk.conf"
 
 _CUPSD_CONF = """\
 Listen {socket}
 Listen 127.0.0.1:{port}
 LogLevel info
-ErrorPolicy stop-printer
 JobRetryLimit 0
 Browsing No
 WebInterface No
 DefaultAuthType None
-PreserveJobFiles No
+{kiosk_settings}
 <Location />
   Order allow,deny
   Allow all
@@ -90,6 +91,11 @@ class PrivateCups:
         )
         return jobs
 
+    @property
+    def spool(self) -> Path:
+        """cupsd's RequestRoot: job files (d*) and job records (c*) live here."""
+        return self.root / "spool"
+
     def log(self) -> str:
         path = self.root / "log" / "error_log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -119,7 +125,10 @@ def private_cups(root: Path) -> Iterator[PrivateCups]:
         backend.chmod(0o755)
     sock = root / "cups.sock"
     port = free_port()
-    (root / "conf" / "cupsd.conf").write_text(_CUPSD_CONF.format(socket=sock, port=port))
+    kiosk_settings = KIOSK_SETTINGS.read_text(encoding="utf-8")
+    (root / "conf" / "cupsd.conf").write_text(
+        _CUPSD_CONF.format(socket=sock, port=port, kiosk_settings=kiosk_settings)
+    )
     (root / "conf" / "cups-files.conf").write_text(
         _FILES_CONF.format(root=root, user=user, group=group, system_group=system_group)
     )

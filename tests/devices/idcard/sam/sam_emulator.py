@@ -4,7 +4,7 @@ It speaks the frame protocol with its own small encoder (not the driver's), pace
 response at the line's baud rate (10 bits a byte, so a 1295-byte read takes ~112 ms at
 115200) after a processing delay like a real SAM's, and can misbehave on request:
 remove the card mid-read, corrupt a checksum, answer with an error code, cut a frame
-short, or go silent.
+short, go silent, or (like many modules in the field) not support an optional command.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ class SamEmulator:
     needs_reset: bool = False  # status answers 0x24 until the reset command
     remove_during_read: bool = False  # the card leaves during the next read: SW3 0x41
     errors: dict[tuple[int, int], int] = field(default_factory=dict)  # command -> SW3, once
+    # command -> SW3, every time: a module without the appended address (30 03) or the
+    # fingerprint read (30 10) answers those with an error status such as 0x21.
+    unsupported: dict[tuple[int, int], int] = field(default_factory=dict)
     corrupt_next: int = 0  # this many responses get a wrong checksum
     corrupt_on: set[tuple[int, int]] = field(default_factory=set)  # ...or these, once each
     truncate_next: int = 0  # this many responses stop halfway (then silence)
@@ -173,6 +176,8 @@ class SamEmulator:
             self.commands.append(key)
             silent = self.silent
             forced = self.errors.pop(key, None)
+            if forced is None:
+                forced = self.unsupported.get(key)
         if silent:
             return None
         time.sleep(10 * len(frame) / self.baud)  # the command's own time on the wire

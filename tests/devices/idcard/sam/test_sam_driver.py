@@ -135,6 +135,74 @@ def test_appended_address_and_fingerprint(emulator: SamEmulator) -> None:
     assert "fingerprint" not in doc.to_json()
 
 
+@pytest.mark.parametrize("sw3", [0x21, 0x23, 0x24, 0x5A])
+def test_a_module_without_the_appended_address_still_reads_the_card(
+    emulator: SamEmulator, sw3: int
+) -> None:
+    """Issue 13 item 13: an optional command answered with an error status."""
+    card = resident_card()
+    card.appended_address = "湖北省武汉市洪山区珞喻路1号"
+    emulator.insert(card)
+    emulator.unsupported[(0x30, 0x03)] = sw3
+    r = open_reader(emulator.uri)
+    try:
+        first = r.read()
+        second = r.read()
+        health = r.health()
+    finally:
+        r.close()
+    for doc in (first, second):
+        assert (doc.name, doc.id_number) == (RESIDENT["name"], RESIDENT["id_number"])
+        assert doc.appended_address is None  # the field is absent, the card is read
+    # Asked once; the driver stops asking this module.
+    assert emulator.commands.count((0x30, 0x03)) == 1
+    assert health.counters["optional_unsupported"] == 1 and health.counters["reads"] == 2
+    assert "read_failures" not in health.counters
+    assert health.state is HealthState.OK and "appended address" in health.reason
+
+
+def test_a_module_without_the_fingerprint_read_falls_back_to_the_plain_read(
+    emulator: SamEmulator,
+) -> None:
+    card = resident_card()
+    card.fingerprint = bytes(range(256)) * 4
+    emulator.insert(card)
+    emulator.unsupported[(0x30, 0x10)] = 0x21
+    r = open_reader(emulator.uri + "&fingerprint=1")
+    try:
+        first = r.read()
+        second = r.read()
+        health = r.health()
+    finally:
+        r.close()
+    for doc in (first, second):
+        assert doc.id_number == RESIDENT["id_number"] and doc.fingerprint == b""
+    assert emulator.commands.count((0x30, 0x10)) == 1  # never asked again
+    assert emulator.commands.count((0x30, 0x01)) == 2
+    assert health.counters["optional_unsupported"] == 1
+    assert "fingerprint" in health.reason
+
+
+def test_a_failed_optional_read_keeps_the_card_and_asks_again_next_time(
+    emulator: SamEmulator,
+) -> None:
+    card = resident_card()
+    card.appended_address = "湖北省武汉市洪山区珞喻路1号"
+    emulator.insert(card)
+    emulator.fail_next(0x30, 0x03, 0x41)  # a read failure this once, not "unsupported"
+    r = open_reader(emulator.uri)
+    try:
+        first = r.read()
+        second = r.read()
+        health = r.health()
+    finally:
+        r.close()
+    assert first.name == RESIDENT["name"] and first.appended_address is None
+    assert second.appended_address == card.appended_address
+    assert health.counters["optional_read_failures"] == 1
+    assert "optional_unsupported" not in health.counters
+
+
 def test_no_card_is_a_named_error(emulator: SamEmulator, reader: SamIdCardReader) -> None:
     with pytest.raises(CardNotFoundError) as err:
         reader.read()
