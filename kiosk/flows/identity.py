@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 from typing import Any, Protocol
 
+from devices.base import DeviceError
 from devices.camera.protocol import Camera, Frame
 from devices.health import DeviceEvent, EventKind, HealthState
-from devices.idcard.protocol import CardReadError, DocumentAccess, IdCardReader
+from devices.idcard.protocol import CardReadError, DocumentAccess, IdCardReader, Presence
 from devices.idcard.record import IdDocument
 from kiosk.config.schema import IdentityConfig
 from kiosk.flows.journey import JourneyContext, JourneyEntry
@@ -35,8 +36,8 @@ from kiosk.session import Session
 
 log = logging.getLogger(__name__)
 
-CARD_POLL_S = 0.2
 CARD_READ_TIMEOUT_S = 2.0
+CARD_READ_TRIES = 3  # a misread placement is read again this often, then lifted
 ANALYSIS_SLICE_S = 0.12  # one pool job analyses the new frames of about one UI tick
 
 
@@ -70,6 +71,15 @@ class IdEvent(Enum):
     SAVED = auto()
     TIMEOUT = auto()
     CLOSE = auto()
+
+
+class CardStep(Enum):
+    """What the document screen asks (a card is read only when placed in this journey)."""
+
+    PLACE = "place"
+    LIFT_FIRST = "lift_first"  # a card lay there before this journey asked: lift it
+    READING = "reading"
+    PLACE_AGAIN = "place_again"  # it could not be read: lift it and place it again
 
 
 class Outcome(Enum):
@@ -201,9 +211,12 @@ class IdentityJourney:
         self.frame: Frame | None = None  # the newest analysed frame (for the preview)
         self._engine: IdentityEngine | None = None
         self._reading: Future[IdDocument] | None = None
+        self.card_step = CardStep.PLACE
+        self._placed = False  # a card was placed during this journey and is still there
+        self._read_due = False
+        self._read_tries = 0
         self._analysing: Future[list[tuple[Frame, Observation]]] | None = None
         self._finishing: Future[tuple[str, CheckRecord]] | None = None
-        self._next_read = now
         session.put("identity_journey", self)  # wiped (via wipe()) when the session ends
         S, E = IdState, IdEvent
         self.machine: Machine[IdState, IdEvent] = Machine(
@@ -334,7 +347,6 @@ class IdentityJourney:
         if self.machine.can(IdEvent.AGREE):
             self.consent_at = time.time()
             self.machine.fire(IdEvent.AGREE, now)
-            self._next_read = now
 
     def decline(self, now: float) -> None:
         if self.machine.can(IdEvent.DECLINE):
@@ -355,7 +367,6 @@ class IdentityJourney:
             return False
         self.mrz_problem = ""
         self.machine.fire(IdEvent.MRZ_DONE, now)
-        self._next_read = now
         return True
 
     def back(self, now: float) -> bool:
@@ -370,8 +381,19 @@ class IdentityJourney:
             self.machine.fire(IdEvent.CLOSE, now)
 
     def on_device_event(self, event: DeviceEvent, now: float) -> bool:
-        if event.kind is EventKind.CARD_INSERTED and self.state is IdState.DOCUMENT:
-            self._next_read = now
+        """A card placed now is read once; one lifted changes what the screen asks."""
+        if event.kind is EventKind.CARD_INSERTED:
+            self._placed = True
+            if self.state is IdState.DOCUMENT and self._reading is None:
+                self._read_due, self._read_tries = True, 0
+                self.card_step = CardStep.READING
+                return True
+        elif event.kind is EventKind.CARD_REMOVED:
+            self._placed = False
+            if self.state is IdState.DOCUMENT and self.card_step is not CardStep.PLACE:
+                self._read_due = False
+                self.card_step = CardStep.PLACE
+                return True
         return False
 
     def close(self) -> None:
@@ -398,7 +420,7 @@ class IdentityJourney:
 
     # -- time -------------------------------------------------------------------------
     def tick(self, now: float) -> bool:
-        before = self.screen
+        before = (self.screen, self.card_step)
         if self.state is IdState.DOCUMENT:
             self._poll_document(now)
         if self.state in (IdState.LOOK, IdState.ACTING, IdState.CAMERA_LOST):
@@ -411,24 +433,46 @@ class IdentityJourney:
         if self.state is IdState.MATCHING:
             self._collect_result(now)
         self.machine.tick(now)
-        return before != self.screen
+        return before != (self.screen, self.card_step)
+
+    def _ask_for_document(self) -> None:
+        """The document screen appears: read a card placed in this journey (or a passport
+        whose data page the citizen just typed), never one left from before."""
+        self._reading = None
+        try:
+            self._s.reader.ask_for_card()
+            there = self._s.reader.presence is not Presence.ABSENT
+        except DeviceError as exc:
+            log.warning("document reader: %s", exc.reason)
+            there = False
+        self._read_tries = 0
+        # The typed MRZ is the chip's key: the passport on the reader is this citizen's.
+        self._read_due = there and (self._placed or self.access is not None)
+        if self._read_due:
+            self.card_step = CardStep.READING
+        else:
+            self.card_step = CardStep.LIFT_FIRST if there else CardStep.PLACE
 
     def _poll_document(self, now: float) -> None:
         if self._reading is None:
-            if now >= self._next_read:
+            if self._read_due:
+                self._read_due = False
+                self._read_tries += 1
                 access = self.access
                 self._reading = self._pool.submit(self._s.reader.read, CARD_READ_TIMEOUT_S, access)
             return
         if not self._reading.done():
             return
         future, self._reading = self._reading, None
-        self._next_read = now + CARD_POLL_S
         try:
             doc = future.result()
-        except CardReadError:
-            return
-        except Exception:  # a driver bug must not take the screen down
-            log.exception("document read failed")
+        except Exception as exc:
+            if not isinstance(exc, CardReadError):  # a driver bug must not take the screen down
+                log.error("document read failed: %s", type(exc).__name__)
+            if self._read_tries < CARD_READ_TRIES:
+                self._read_due = True  # the same placement, read again
+            else:
+                self.card_step = CardStep.PLACE_AGAIN
             return
         self.document = doc
         self.reference = reference_of(doc)
@@ -524,6 +568,8 @@ class IdentityJourney:
                 self.machine.fire(IdEvent.TRY_FAILED, now)
 
     def _entered(self, state: IdState) -> None:
+        if state is IdState.DOCUMENT:
+            self._ask_for_document()
         if state is IdState.LOOK:
             challenges = self._s.draw(self.settings.actions)
             self.tries.append(TryState(challenges, LivenessSession(challenges.actions)))

@@ -196,3 +196,36 @@ def test_identity_journey_end_to_end(
     assert check["state"] == "verified", check["reasons"]
     assert check["centre_live"] is True and check["binding"] == "bound"
     assert check["centre_score"] >= 0.42
+
+
+def test_a_card_left_on_the_reader_is_never_read(qapp: object, tmp_path: Path) -> None:
+    """Issue 13 item 5's sibling: citizen A's card left on the reader is not read for
+    citizen B; B is asked to take it away, and B's own card is read once placed."""
+    kiosk = KioskUi(build_terminal(make_config(tmp_path / "data")))
+    kiosk.window.resize(1920, 1080)
+    kiosk.window.show()
+    try:
+        w = kiosk.window
+        reader = kiosk.terminal.id_card
+        assert isinstance(reader, SimIdCardReader)
+        left = sample_card()
+        left.name = "甲某某"
+        reader.insert(left)  # before this citizen's session: A walked away without it
+        tap(w, "startButton")
+        tap(w, "journey_identity")
+        tap(w, "consentAgree")
+        assert wait_for(lambda: find_item(w, "identityDocumentScreen") is not None)
+        assert wait_for(lambda: "请先拿走" in text_of(w, "placeDocumentText"))
+        j = kiosk.controller.journey
+        assert isinstance(j, IdentityJourney)
+        assert not wait_for(lambda: j.document is not None, timeout_s=1.5)  # nothing read
+        assert j.state is IdState.DOCUMENT
+        reader.remove()
+        assert wait_for(lambda: text_of(w, "placeDocumentText") == "请将身份证放在读卡区")
+        mine = sample_card()
+        mine.name = "乙某某"
+        reader.insert(mine)
+        assert wait_for(lambda: j.document is not None, timeout_s=10)
+        assert j.document is not None and j.document.name == "乙某某"
+    finally:
+        kiosk.close()

@@ -3,7 +3,10 @@ import QtQuick
 // Identity check, step 2: the ID card on the reader, or a passport / permit (its chip is
 // read once the citizen has typed the details from its data page).
 Item {
+    id: screen
     objectName: "identityDocumentScreen"
+    // A card is read only when placed during this journey (issue 13 item 5).
+    readonly property bool warn: identityDocument.step === "lift_first" || identityDocument.step === "place_again"
     Header {
         id: header
         anchors.top: parent.top; anchors.left: parent.left; anchors.right: parent.right
@@ -15,7 +18,8 @@ Item {
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.top: header.bottom; anchors.topMargin: 96
         width: 560; height: 352; radius: 28
-        color: "white"; border.color: root.primary; border.width: 6
+        color: "white"; border.width: 6
+        border.color: screen.warn ? root.accent : root.primary
         SequentialAnimation on opacity {
             loops: Animation.Infinite
             NumberAnimation { from: 1.0; to: 0.5; duration: 900 }
@@ -29,8 +33,11 @@ Item {
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 200
         horizontalAlignment: Text.AlignHCenter; wrapMode: Text.WordWrap
-        text: identityDocument.passportMode ? qsTr("Place your passport or permit, photo page down, on the reader") : qsTr("Place your ID card on the reader")
-        color: root.ink; font.pixelSize: 60 * root.s; font.bold: true
+        text: identityDocument.step === "lift_first" ? qsTr("A card is lying on the reader: please take it away, then place your own document")
+            : identityDocument.step === "place_again" ? qsTr("The document could not be read: please lift it and place it again")
+            : identityDocument.step === "reading" ? qsTr("Reading your document, please keep it on the reader")
+            : identityDocument.passportMode ? qsTr("Place your passport or permit, photo page down, on the reader") : qsTr("Place your ID card on the reader")
+        color: screen.warn ? root.accent : root.ink; font.pixelSize: 60 * root.s; font.bold: true
     }
     Text {
         anchors.top: cardShape.bottom; anchors.topMargin: 150 * root.s

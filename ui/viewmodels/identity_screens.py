@@ -69,6 +69,13 @@ class IdentityDocumentViewModel(_IdentityViewModel):
 
     passportMode = Property(bool, _passport, notify=changed)
 
+    def _step(self) -> str:
+        j = self.journey()
+        return j.card_step.value if j is not None else "place"
+
+    # place, lift_first (a card lay there before we asked), reading, place_again
+    step = Property(str, _step, notify=changed)
+
     @Slot()
     def passport(self) -> None:
         self._act("passport")
