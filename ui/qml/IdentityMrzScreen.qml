@@ -38,11 +38,13 @@ Item {
                     width: parent.width; height: 96 * Math.min(root.s, 1.2)
                     radius: 14; color: "white"
                     border.width: input.activeFocus ? 4 : 2
-                    border.color: identityMrz.problem === modelData.name ? root.accent : (input.activeFocus ? root.primary : "#c5cfdb")
+                    border.color: identityMrz.problem === modelData.name ? root.accent : (input.activeFocus ? root.primary : root.edge)
                     TextInput {
                         id: input
                         objectName: "mrz_" + modelData.name
-                        anchors.fill: parent; anchors.margins: 20
+                        Accessible.name: modelData.label
+                        // The whole box takes the tap (96 px), not just the text line.
+                        anchors.fill: parent; anchors.leftMargin: 20; anchors.rightMargin: 20
                         verticalAlignment: TextInput.AlignVCenter
                         font.pixelSize: 40 * root.s; color: root.ink
                         maximumLength: modelData.digits ? 6 : 9
