@@ -48,6 +48,9 @@ class JourneyOffer:
     reports FAULT (a reader that cannot open its port, a printer out of paper) the journey
     leaves the menu too, and comes back when the device recovers. ``build`` returns None
     when the journey does not exist on this terminal at all (e.g. no PDF renderer).
+    ``queues_bytes``: about what one citizen's record takes in the outbox; while the
+    outbox cannot take that much (full, no key to seal it) the journey leaves the menu,
+    so nobody does the work of a journey whose result could not be kept (issue 13.2).
     """
 
     name: str
@@ -56,6 +59,7 @@ class JourneyOffer:
     needs: tuple[DeviceKind, ...]
     build: Callable[[Terminal], JourneyEntry | None]
     needs_working: tuple[DeviceKind, ...] = ()
+    queues_bytes: int = 0
 
     def unavailable_entry(self, reason: str) -> JourneyEntry:
         return JourneyEntry(
@@ -77,6 +81,14 @@ class JourneyOffer:
             if health.state is HealthState.FAULT:
                 down.append(f"{kind.value}: {health.reason or 'fault'}")
         return "; ".join(down)
+
+    def refusal(self, terminal: Terminal) -> str:
+        """Why a citizen cannot start this journey now ("" if they can)."""
+        faults = self.faults(terminal)
+        if faults or not self.queues_bytes:
+            return faults
+        admission = terminal.outbox.can_accept(self.queues_bytes, pii=True)
+        return "" if admission.ok else f"outbox: {admission.reason}"
 
 
 def _not_offered(_ctx: JourneyContext, _now: float) -> Journey:
@@ -136,9 +148,12 @@ TICKET_PRINTER, FORM_PRINTER = DeviceKind.TICKET_PRINTER, DeviceKind.FORM_PRINTE
 # The menu, in order. A new journey adds one line here. A printer that is out of paper
 # does not close a journey: the ticket number and the form's receipt are shown on screen
 # (and the form is queued for the centre) when they cannot be printed.
+# The form journey asks the outbox itself (its own screen says why it cannot start).
+PHOTO_BYTES = 1024 * 1024  # the accepted JPEG and its record, with room to spare
+EVIDENCE_BYTES = 1024 * 1024  # the best frame, the measurements, the document data
 OFFERS: list[JourneyOffer] = [
     JourneyOffer("ticket", "取号排队", "Queue number", (TICKET_PRINTER,), ticket_offer),
-    JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer, (CAMERA,)),
+    JourneyOffer("photo", "免费证件照", "ID photo", (CAMERA,), photo_offer, (CAMERA,), PHOTO_BYTES),
     JourneyOffer("form", "自助填表", "Forms", (ID_CARD, FORM_PRINTER), form_offer, (ID_CARD,)),
     JourneyOffer(
         "identity",
@@ -147,6 +162,7 @@ OFFERS: list[JourneyOffer] = [
         (ID_CARD, CAMERA),
         identity_offer,
         (ID_CARD, CAMERA),
+        EVIDENCE_BYTES,
     ),
 ]
 
@@ -162,8 +178,8 @@ def available_journeys(terminal: Terminal) -> list[JourneyEntry]:
             entries.append(offer.unavailable_entry("; ".join(missing)))
             continue
         entry = offer.build(terminal)
-        if entry is not None and offer.needs_working:
-            entry = replace(entry, unavailable=partial(offer.faults, terminal))
+        if entry is not None and (offer.needs_working or offer.queues_bytes):
+            entry = replace(entry, unavailable=partial(offer.refusal, terminal))
         if entry is not None:
             entries.append(entry)
     return [*entries, diagnostics_entry(terminal)]

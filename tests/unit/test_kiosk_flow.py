@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from devices.idcard.sim import sample_card
 from devices.ticket_printer.protocol import PrinterFault
@@ -13,7 +14,7 @@ from kiosk.flows.ticket import TicketJourney, TicketResult
 from kiosk.journeys import available_journeys
 from kiosk.session import EndReason
 from kiosk.terminal import Terminal, build_terminal
-from tests.support import ManualClock
+from tests.support import ManualClock, make_config
 
 
 def controller_for(config: KioskConfig, clock: ManualClock) -> tuple[KioskController, Terminal]:
@@ -144,3 +145,25 @@ def test_back_from_services_returns_to_menu(config: KioskConfig, clock: ManualCl
     c.open_journey("ticket", clock())
     c.back(clock())
     assert c.screen is Screen.MENU
+
+
+def test_journeys_whose_record_could_not_be_kept_leave_the_menu_until_there_is_room(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Issue 13 item 2's sibling: the photo booth and the identity check are not started
+    while the outbox cannot take what they will queue; the ticket is unaffected."""
+    config = make_config(tmp_path / "data", "[central]\ndisk_budget_mb = 4\n")
+    c, terminal = controller_for(config, clock)
+    c.start(clock())
+    assert [e.name for e in c.journeys()] == ["ticket", "photo", "form", "identity"]
+    terminal.outbox.submit("photo.id", {"receipt": "X"}, {"photo.jpg": bytes(3 * 1024 * 1024)})
+    assert [e.name for e in c.journeys()] == ["ticket", "form"]
+    why = {e.name: e.why_unavailable() for e in c.unavailable_journeys()}
+    assert why["photo"].startswith("outbox: outbox nearly full")
+    assert set(why) == {"photo", "identity"}
+    c.open_journey("photo", clock())
+    assert c.screen is Screen.MENU  # a tap on a tile that has left the menu starts nothing
+    (key,) = [item.key for item in terminal.outbox.next_batch()]
+    terminal.outbox.acknowledge([key])  # the centre took it: room again
+    assert [e.name for e in c.journeys()] == ["ticket", "photo", "form", "identity"]
+    terminal.close()
