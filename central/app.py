@@ -33,7 +33,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central.admission import SubmissionAdmission
-from central.assist import assist_api
+from central.assist import AssistStore, assist_api
 from central.auth import PROXY_SECRET_HEADER, AdminStaff, CounterStaff, Terminal, TerminalGate
 from central.blobstore import open_blob_store
 from central.credentials import Credentials
@@ -236,6 +236,8 @@ def create_app(settings: CentreSettings) -> CentreApp:
     mount_fleet(app, db, settings.fleet_repo)
     app.include_router(identity_router(IdentityDesk(db, client_ca=settings.client_ca)))
     app.include_router(assist_api())
+    # The fleet page lists the calls nobody has closed (issue 15 item 9).
+    app.state.open_assist_calls = lambda: AssistStore.of(app).waiting()
 
     @app.exception_handler(RequestValidationError)
     async def _unprocessable(_request: Request, exc: RequestValidationError) -> JSONResponse:

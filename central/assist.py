@@ -123,6 +123,28 @@ class AssistStore:
             ).all()
         return [_out(r._mapping) for r in rows]
 
+    def waiting(self) -> list[dict[str, object]]:
+        """Every hall's calls nobody has closed yet, oldest first, as the fleet page lists
+        them (terminal, hall, seconds waiting, the screen the citizen was on)."""
+        open_ = [AssistStatus.OPEN.value, AssistStatus.COMING.value]
+        with self.db.reader.connect() as conn:
+            rows = conn.execute(
+                select(assist_calls)
+                .where(assist_calls.c.status.in_(open_))
+                .order_by(assist_calls.c.id)
+                .limit(MAX_LISTED)
+            ).all()
+        now = time.time()
+        return [
+            {
+                "terminal_id": r.terminal_id,
+                "hall_id": r.hall_id,
+                "age_s": now - r.created_at,
+                "reason": r.screen if r.status == AssistStatus.OPEN.value else "coming",
+            }
+            for r in rows
+        ]
+
     def move(self, hall_id: str, call_id: int, to: AssistStatus, by: str = "") -> AssistOut | None:
         values: dict[str, object] = {"status": to.value, "updated_at": time.time()}
         if by:

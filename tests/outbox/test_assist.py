@@ -88,6 +88,10 @@ def test_a_call_reaches_the_counter_and_the_citizen_hears_someone_is_coming(
         ("T01", "form_complete", "open")
     ]
     call_id = listed[0]["id"]
+    # The fleet page lists it too, for the admins who watch every hall.
+    page = centre.staff_session().get(f"{centre.url}/fleet", timeout=10).text
+    calls = page[page.index("Staff calls (1)") :]
+    assert "T01" in calls and HALL_A in calls and "form_complete" in calls
     # Another hall's counter, a person without a token, and another terminal see nothing.
     other = counter(centre, HALL_B, "desk-b1")
     assert other.get(base, timeout=10).status_code == 403
@@ -102,6 +106,7 @@ def test_a_call_reaches_the_counter_and_the_citizen_hears_someone_is_coming(
     assert call.holds_session(time.monotonic())  # the form stays while staff come
     assert desk.post(f"{base}/{call_id}/done", timeout=10).json()["status"] == "done"
     assert desk.get(base, timeout=10).json() == []
+    assert "Staff calls (0)" in centre.staff_session().get(f"{centre.url}/fleet", timeout=10).text
     call.close()
 
 
