@@ -376,11 +376,12 @@ def _identity_tour(
         identity_services(ui.terminal), draw=lambda _n: ChallengeSet(tuple(Action), new_nonce())
     )
     c.entries["identity"] = identity_entry(services)
-    held = _HeldClock()
-    camera.clock = held
-    performer = Performer(puppet_from(camera.render(0)), seconds=3.0, clock=held)
+    # Paced frames: every one analysed, on frame time, whatever the machine's load.
+    camera.paced = True
+    performer = Performer(
+        puppet_from(camera.render(0)), seconds=2.0, clock=lambda: camera.frame_time
+    )
     camera.play(performer)
-    shot = held.still(shot)
     try:
         c.set_language(language, clock())
         c.set_large_text(large, clock())
@@ -443,32 +444,7 @@ def _identity_tour(
     finally:
         camera.play(None)
         camera.show_empty_booth(False)
-        camera.clock = time.monotonic
-
-
-class _HeldClock:
-    """The camera's and the performer's clock, held still while a screenshot and its
-    audit take the UI thread (seconds on a busy machine): an action's window runs on
-    the frames' clock, and a citizen would not have stood still for the tour."""
-
-    def __init__(self) -> None:
-        self._lost = 0.0  # seconds spent held
-        self._held_at: float | None = None
-
-    def __call__(self) -> float:
-        now = self._held_at if self._held_at is not None else time.monotonic()
-        return now - self._lost
-
-    def still(self, shot: Callable[[str], None]) -> Callable[[str], None]:
-        def held_shot(name: str) -> None:
-            self._held_at = time.monotonic()
-            try:
-                shot(name)
-            finally:
-                self._lost += time.monotonic() - self._held_at
-                self._held_at = None
-
-        return held_shot
+        camera.paced = False
 
 
 def _identity_moments(

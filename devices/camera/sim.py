@@ -48,9 +48,12 @@ class SimCamera:
         self._thread: threading.Thread | None = None
         self._health = HealthTracker(role)
         self._source: Callable[[int], npt.NDArray[np.uint8]] | None = None
-        # The frames' clock: the tour holds it still while it takes a screenshot, so a
-        # live check's action windows do not run out behind its back.
-        self.clock: Callable[[], float] = time.monotonic
+        # Paced (the tour): a new frame only once the last was taken, stamped with frame
+        # time (seq / fps), so every frame is analysed however busy the machine is and a
+        # screenshot never eats into a live check's action window.
+        self.paced = False
+        self._taken = True
+        self._seq = 0
 
     def start(self, sink: EventSink) -> None:
         self._health.attach(sink)
@@ -85,7 +88,13 @@ class SimCamera:
         self._source = source
 
     def latest(self) -> Frame | None:
+        self._taken = True
         return self._latest
+
+    @property
+    def frame_time(self) -> float:
+        """Seconds of frames made so far (the clock of a paced camera)."""
+        return self._seq / self.fps
 
     def render(self, seq: int) -> npt.NDArray[np.uint8]:
         """Frame ``seq``: the face swaying a few pixels, as a person standing still does."""
@@ -102,13 +111,15 @@ class SimCamera:
         return np.asarray(out, dtype=np.uint8)
 
     def _run(self) -> None:
-        seq = 0
         period = 1 / self.fps
         while not self._stop.wait(period):
-            if self._lost:
+            if self._lost or (self.paced and not self._taken):
                 continue
-            seq += 1
+            self._seq += 1
+            seq = self._seq
             source = self._source
             image = source(seq) if source is not None else self.render(seq)
-            self._latest = Frame(image, seq, self.clock())
+            stamp = self.frame_time if self.paced else time.monotonic()
+            self._taken = False
+            self._latest = Frame(image, seq, stamp)
             self._health.count("frames")
