@@ -26,14 +26,15 @@ Item {
         anchors.bottom: keyboard.top; anchors.bottomMargin: 16
         contentHeight: fieldsColumn.implicitHeight + 200
         clip: true
-        // Scroll so ``item`` sits near the top, its label just above it, clear of the
-        // keyboard; again whenever the keyboard grows (the Pinyin candidates appear).
+        // Scroll so the field being typed in sits at the top, its label and help shown,
+        // clear of the keyboard; again whenever the keyboard grows (Pinyin candidates).
         property Item typingIn: null
+        property Item typingField: null
         function reveal(item) {
             var y = item.mapToItem(fieldsColumn, 0, 0).y
-            contentY = Math.max(0, Math.min(y - 70, contentHeight - height))
+            contentY = Math.max(0, Math.min(y - 16, contentHeight - height))
         }
-        onHeightChanged: if (typingIn !== null && typingIn.activeFocus) reveal(typingIn.parent)
+        onHeightChanged: if (typingIn !== null && typingIn.activeFocus) reveal(typingField)
         // A tap between the fields leaves the field being typed in (and closes the keyboard).
         // A handler, not a MouseArea: it is the background, not a control of its own.
         TapHandler { onTapped: screen.forceActiveFocus() }
@@ -87,7 +88,7 @@ Item {
                             inputMethodHints: fieldItem.modelData.hints
                             onTextChanged: if (text !== (formComplete.answers[fieldItem.name] || "")) formComplete.setAnswer(fieldItem.name, text)
                             onActiveFocusChanged: {
-                                if (activeFocus) { flick.typingIn = input; flick.reveal(parent) }
+                                if (activeFocus) { flick.typingIn = input; flick.typingField = fieldItem; flick.reveal(fieldItem) }
                                 else formComplete.leaveField(fieldItem.name)
                             }
                         }
@@ -150,7 +151,7 @@ Item {
                                 inputMethodHints: fieldItem.modelData.hints
                                 onTextChanged: if (text !== (formComplete.houses[fieldItem.name] || "")) formComplete.setHouse(fieldItem.name, text)
                                 onActiveFocusChanged: {
-                                    if (activeFocus) { flick.typingIn = house; flick.reveal(parent) }
+                                    if (activeFocus) { flick.typingIn = house; flick.typingField = fieldItem; flick.reveal(fieldItem) }
                                     else formComplete.leaveField(fieldItem.name)
                                 }
                             }
