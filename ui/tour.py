@@ -94,6 +94,16 @@ def settle(ui: KioskUi, until: Callable[[], bool] | None = None, timeout_s: floa
         time.sleep(0.01)
 
 
+def new_citizen(
+    c: KioskController, clock: ManualClock, language: str, large: bool, journey: str
+) -> None:
+    """A new citizen in ``language`` (large text or not) opens ``journey``."""
+    c.set_language(language, clock())
+    c.set_large_text(large, clock())
+    c.start(clock())
+    c.open_journey(journey, clock())
+
+
 def choose(c: KioskController, code: str, now: float) -> None:
     """What a tap on a service tile does."""
     journey = c.journey_as(TicketJourney)
@@ -162,10 +172,7 @@ def _photo_tour(
     camera = ui.terminal.camera
     if not isinstance(camera, SimCamera) or "photo" not in c.entries:
         return
-    c.set_language(language, clock())
-    c.set_large_text(large, clock())
-    c.start(clock())
-    c.open_journey("photo", clock())
+    new_citizen(c, clock, language, large, "photo")
     j = c.journey_as(PhotoJourney)
     assert j is not None
     if j.state is PhotoState.CHOOSE:
@@ -293,19 +300,13 @@ def _form_tour(
     entry = c.entries["form"]
     failing_entry = form_entry(replace(services, desk=_desk_with(services.desk, failing)))
     c.entries["form"] = failing_entry
-    c.set_language(language, clock())
-    c.set_large_text(large, clock())
-    c.start(clock())
-    c.open_journey("form", clock())
+    new_citizen(c, clock, language, large, "form")
     shot("17-form-unavailable")
     c.cancel(clock())
     failing.full = ""
     for paper_out in (False, True, None):  # None: the outbox fails while writing
         c.entries["form"] = entry if paper_out is not None else failing_entry
-        c.set_language(language, clock())
-        c.set_large_text(large, clock())
-        c.start(clock())
-        c.open_journey("form", clock())
+        new_citizen(c, clock, language, large, "form")
         journey = c.journey_as(FormJourney)
         assert journey is not None
         if not paper_out:
@@ -383,10 +384,7 @@ def _identity_tour(
     )
     camera.play(performer)
     try:
-        c.set_language(language, clock())
-        c.set_large_text(large, clock())
-        c.start(clock())
-        c.open_journey("identity", clock())
+        new_citizen(c, clock, language, large, "identity")
         j = c.journey_as(IdentityJourney)
         assert j is not None
         shot("27-identity-consent")
@@ -395,10 +393,7 @@ def _identity_tour(
         c.acted(clock())
         shot("27-identity-declined")
         c.finish(clock())
-        c.set_language(language, clock())
-        c.set_large_text(large, clock())
-        c.start(clock())
-        c.open_journey("identity", clock())
+        new_citizen(c, clock, language, large, "identity")
         j = c.journey_as(IdentityJourney)
         assert j is not None
         j.agree(clock())
@@ -462,10 +457,7 @@ def _identity_moments(
 
     camera, reader = ui.terminal.camera, ui.terminal.id_card
     assert isinstance(camera, SimCamera) and isinstance(reader, SimIdCardReader)
-    c.set_language(language, clock())
-    c.set_large_text(large, clock())
-    c.start(clock())
-    c.open_journey("identity", clock())
+    new_citizen(c, clock, language, large, "identity")
     j = c.journey_as(IdentityJourney)
     assert j is not None
     j.agree(clock())
@@ -539,10 +531,7 @@ def render_tour(config: KioskConfig, out: Path, inspect: Inspect | None = None) 
                     settle(ui, lambda: ticket_result(c) is not None)
                     shot("05-ticket-done")
                     c.finish(clock())
-                    c.set_language(language, clock())
-                    c.set_large_text(large, clock())
-                    c.start(clock())
-                    c.open_journey("ticket", clock())
+                    new_citizen(c, clock, language, large, "ticket")
                     if isinstance(printer, SimTicketPrinter):
                         printer.inject(PrinterFault.PAPER_OUT)
                     choose(c, first_service, clock())
