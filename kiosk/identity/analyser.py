@@ -88,6 +88,7 @@ class FrameAnalyser:
         work_width: int = 640,
         probe_every: int = 5,
         keep: int = 3,
+        count_every: int = 3,
     ) -> None:
         self.matcher = matcher
         self.work_width = work_width
@@ -95,14 +96,28 @@ class FrameAnalyser:
         self.keep = keep
         self.anchor: Embedding | None = None
         self.candidates: list[BestFrame] = []
-        self._faces = FaceAnalyser(live=True, max_faces=2)
+        self.count_every = count_every
+        # One tracked mesh: with room for two, mediapipe runs its detector on every
+        # frame looking for the second; the full-range detector below counts people.
+        self._faces = FaceAnalyser(live=True, max_faces=1)
         self._since_probe = 0
+        self._since_count = 0
+        self._count = 0
         self._last: Measurement | None = None
 
     def analyse(self, image: Image, t_ms: int) -> Observation:
-        meshes = self._faces.meshes(image, self.work_width)
-        # The detector also counts a second face the mesh misses (smaller, further back).
-        count = max(len(meshes), self._faces.count_faces(image, self.work_width))
+        # The detector also counts a second face the mesh does not track (smaller, further
+        # back). A second person stepping in is seen within ``count_every`` frames (about
+        # 200 ms at 15 fps); it runs at once whenever the tracked face comes or goes.
+        has_face = self._last is not None and self._last.has_face
+        self._since_count += 1
+        recount = self._since_count >= self.count_every
+        meshes, counted = self._faces.meshes_and_count(image, self.work_width, recount)
+        if counted is None and bool(meshes) != has_face:
+            counted = self._faces.count_faces(image, self.work_width)
+        if counted is not None:
+            self._count, self._since_count = counted, 0
+        count = max(len(meshes), self._count)
         face = meshes[0] if meshes else None
         m = measure(face, count, t_ms)
         similarity = None
@@ -163,6 +178,8 @@ class FrameAnalyser:
         self.candidates = []
         self.anchor = None
         self._last = None
+        self._count = 0
+        self._since_count = 0
 
     def close(self) -> None:
         self.wipe()

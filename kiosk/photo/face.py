@@ -216,6 +216,23 @@ class FaceAnalyser:
             result = self._detector.process(rgb)
         return len(result.detections or [])
 
+    def meshes_and_count(
+        self, image_bgr: Image, work_width: int, count: bool
+    ) -> tuple[list[FaceGeometry], int | None]:
+        """A live frame's meshes and, when ``count``, the detector's face count, from one
+        shrunk copy (the copy and colour conversion are a tenth of a frame's cost)."""
+        h, w = image_bgr.shape[:2]
+        rgb, scale = _rgb(image_bgr, work_width)
+        faces = [
+            FaceGeometry(f.points / scale, (w, h)) if scale != 1.0 else f
+            for f in self._fit_rgb(rgb)
+        ]
+        if not count:
+            return faces, None
+        with self._lock:
+            result = self._detector.process(rgb)
+        return faces, len(result.detections or [])
+
     def meshes(self, image_bgr: Image, work_width: int | None = None) -> list[FaceGeometry]:
         """Face meshes in pixels of ``image_bgr``, largest face first.
 

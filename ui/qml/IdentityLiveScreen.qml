@@ -29,6 +29,8 @@ Item {
             anchors.fill: parent
             visible: identityLive.state !== "camera_lost"
             source: identityLive.frameSource
+            // Frames come shrunk to the stage (less to convert, copy and upload).
+            sourceSize.width: width; sourceSize.height: height
             cache: false; asynchronous: false
             fillMode: Image.PreserveAspectFit
         }

@@ -24,6 +24,8 @@ Item {
             anchors.fill: parent
             visible: photoBooth.state !== "camera_lost"
             source: photoBooth.frameSource
+            // Frames come shrunk to the stage (less to convert, copy and upload).
+            sourceSize.width: width; sourceSize.height: height
             cache: false
             asynchronous: false
             fillMode: Image.PreserveAspectFit
