@@ -24,17 +24,25 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central.admission import SubmissionAdmission
 from central.assist import AssistStore, assist_api
-from central.auth import PROXY_SECRET_HEADER, AdminStaff, CounterStaff, Terminal, TerminalGate
+from central.auth import (
+    PROXY_SECRET_HEADER,
+    AdminStaff,
+    CounterStaff,
+    Terminal,
+    TerminalGate,
+    TerminalIdentity,
+)
 from central.blobstore import open_blob_store
 from central.credentials import Credentials
 from central.fleet.web import mount_fleet, record_heartbeat
@@ -245,8 +253,12 @@ def create_app(settings: CentreSettings) -> CentreApp:
     app.state.gate = gate
     app.state.purger = purger
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    if settings.max_inflight_bytes > 0:
-        app.add_middleware(SubmissionAdmission, max_inflight_bytes=settings.max_inflight_bytes)
+    if settings.max_inflight_bytes > 0 or settings.max_inflight_requests > 0:
+        app.add_middleware(
+            SubmissionAdmission,
+            max_inflight_bytes=settings.max_inflight_bytes,
+            max_inflight_requests=settings.max_inflight_requests,
+        )
     if settings.identity is IdentityMode.PROXY and settings.proxy_secret_file:
         app.add_middleware(ProxyOnly, secret=gate.proxy_secret or b"")
     app.include_router(terminal_api())
@@ -272,6 +284,30 @@ def create_app(settings: CentreSettings) -> CentreApp:
         return JSONResponse({"detail": f"invalid request: {exc}"}, status_code=422)
 
     return app
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_body(model: type[M], raw: bytes) -> M:
+    """A JSON request body as ``model``; a 422 saying where, as FastAPI's own would."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors()]
+        ) from None
+
+
+def json_body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that parses ``model`` itself (the schema
+    whole, its parts under ``$defs``, as OpenAPI 3.1's JSON Schema allows)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
 
 
 _errors: dict[int | str, dict[str, Any]] = {
@@ -311,12 +347,20 @@ def terminal_api() -> APIRouter:
         response_model=BatchOut,
         responses=_errors,
         summary="Store many submissions; one result per item",
+        openapi_extra=json_body_schema(BatchIn),
     )
-    def submit_batch(request: Request, batch: BatchIn, terminal: Terminal) -> BatchOut:
+    async def submit_batch(request: Request, terminal: Terminal) -> BatchOut:
         """Each item carries its own ``idempotency_key``; all items must be the calling
         terminal's (403 otherwise). Stored in one transaction, so a lost reply costs only
         a replay. A key reused for a different payload comes back as ``conflict`` for that
         item; a malformed batch is refused whole (422)."""
+        raw = await request.body()
+        return await anyio.to_thread.run_sync(store_batch, request, raw, terminal)
+
+    def store_batch(request: Request, raw: bytes, terminal: TerminalIdentity) -> BatchOut:
+        # Parsed here by pydantic's own JSON parser, in one pass: FastAPI's json.loads
+        # and validation of a batch of base64 photos cost eight times as much.
+        batch = parse_body(BatchIn, raw)
         store: CentralStore = request.app.state.store
         tids = {terminal.act_as(item.terminal_id) for item in batch.items}
         prepared = [prepare(item.idempotency_key, item) for item in batch.items]

@@ -91,8 +91,8 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         identity = IdentityMode.CLAIMED if args.insecure_claimed_identity else IdentityMode.NONE
     if args.proxy_secret_file and not args.behind_proxy:
         raise CentralCliError("--proxy-secret-file belongs with --behind-proxy")
-    if args.max_inflight_mb < 0:
-        raise CentralCliError("--max-inflight-mb: 0 (no limit) or more")
+    if args.max_inflight_mb < 0 or args.max_inflight_requests < 0:
+        raise CentralCliError("--max-inflight-mb, --max-inflight-requests: 0 (no limit) or more")
     if args.workers < 1 or args.threads < 1 or args.max_body_mb < 1 or args.request_timeout < 1:
         raise CentralCliError("--workers, --threads, --max-body-mb, --request-timeout: at least 1")
     db_url = _db_url(args.db)
@@ -111,6 +111,9 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         docs=args.docs,
         max_body_bytes=int(args.max_body_mb * MiB),
         max_inflight_bytes=int(args.max_inflight_mb * MiB / args.workers),
+        max_inflight_requests=(
+            max(1, args.max_inflight_requests // args.workers) if args.max_inflight_requests else 0
+        ),
         request_timeout_s=float(args.request_timeout),
         threads=args.threads,
         retention=_retention(args),
@@ -368,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=24,
         help="submission bytes the centre works on at once (all workers); more waits with "
         "503 + Retry-After; 0: no limit",
+    )
+    serve.add_argument(
+        "--max-inflight-requests",
+        type=int,
+        default=8,
+        help="submission requests the centre works on at once (all workers, at least one "
+        "each); more wait with 503 + Retry-After; 0: no limit. Each costs a transaction "
+        "and its fsyncs whatever its size: a storm of small batches is bounded by this",
     )
     serve.add_argument(
         "--request-timeout",

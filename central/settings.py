@@ -61,6 +61,7 @@ class CentreSettings:
     docs: bool = False
     max_body_bytes: int = 16 * MiB
     max_inflight_bytes: int = 24 * MiB  # per process; 0: admit everything at once
+    max_inflight_requests: int = 8  # per process, with the bytes; 0: no count limit
     request_timeout_s: float = 30.0
     threads: int = 16
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)

@@ -16,7 +16,6 @@ busy handler; readers have their own pool (WAL lets them read while one writes).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import os
@@ -47,6 +46,7 @@ from offline_cache.wire import (
     SubmissionResult,
     TicketOut,
     TicketRequest,
+    b64decode_strict,
     canonical_json,
     format_ticket_number,
     payload_digest,
@@ -175,7 +175,7 @@ def prepare(key: str, sub: SubmissionIn) -> Prepared:
     names: dict[str, str] = {}
     for name, text in sub.blobs.items():
         try:
-            raw = base64.b64decode(text, validate=True)
+            raw = b64decode_strict(text)
         except (binascii.Error, ValueError):
             raise InvalidSubmission(f"blob {name!r} is not valid base64") from None
         sha = sha256_hex(raw)

@@ -121,6 +121,20 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def retry_after_of(resp: requests.Response) -> float | None:
+    """When the centre wants to be asked again: its body's ``retry_after_s`` (this
+    project's centre, to the millisecond) or else the ``Retry-After`` header."""
+    try:
+        body = resp.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        value = body.get("retry_after_s")
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 3600:
+            return float(value)
+    return parse_retry_after(resp.headers.get("Retry-After"))
+
+
 def _detail(resp: requests.Response) -> str:
     try:
         body = resp.json()
@@ -196,7 +210,7 @@ class CentralClient:
             if status in RETRYABLE_4XX or status >= 500:
                 raise Transient(
                     f"centre answered HTTP {status}: {_detail(resp)}",
-                    parse_retry_after(resp.headers.get("Retry-After")),
+                    retry_after_of(resp),
                     status,
                 )
             if 400 <= status < 500:

@@ -62,6 +62,9 @@ FAULT_HINTS = {
 }
 
 
+FIRST_WINDOW = 256 * 1024  # bytes in the first batch after a start or a failure
+
+
 @dataclass
 class Backoff:
     """Capped exponential backoff with full jitter; ``Retry-After`` wins, within a cap."""
@@ -142,7 +145,7 @@ class SyncWorker:
         terminal_id: str,
         *,
         batch_size: int = 50,
-        batch_bytes: int = 8 * MiB,
+        batch_bytes: int = 2 * MiB,
         backoff: Backoff | None = None,
         idle_poll_s: float = 1.0,
         heartbeat_s: float = 60.0,
@@ -169,6 +172,11 @@ class SyncWorker:
         self.quarantine_after = quarantine_after
         self.central_url = central_url
         self._isolate = False  # after a 5xx: send one by one to find the item at fault
+        # Slow start: after a failure (and at first) a batch of at most FIRST_WINDOW
+        # bytes (one photo), then twice as much after each batch that went through.
+        # When a whole city comes back after an outage, the centre can turn most
+        # terminals away without each first uploading megabytes for nothing.
+        self._window = min(FIRST_WINDOW, batch_bytes)
         self._last_beat = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -182,7 +190,7 @@ class SyncWorker:
 
     # --- one batch -----------------------------------------------------------------
     def step(self) -> Step:
-        items = self.outbox.next_batch(self.batch_size, self.batch_bytes)
+        items = self.outbox.next_batch(self.batch_size, self._window)
         if not items:
             return Step(StepKind.IDLE)
         wire: list[BatchItem] = []
@@ -219,6 +227,7 @@ class SyncWorker:
             return self._config_fault(exc.status, exc.reason)
         acked, d2 = self._settle(results)
         self.backoff.reset()
+        self._window = min(self.batch_bytes, 2 * self._window)
         return Step(StepKind.SENT, acknowledged=acked, dead=dead + d2)
 
     def _one_by_one(self, wire: list[BatchItem], dead: int) -> Step:
@@ -303,6 +312,10 @@ class SyncWorker:
         return len(ok), len(conflicts)
 
     def _transient(self, keys: list[str], exc: Transient) -> Step:
+        if exc.retry_after is None:
+            # A 503 with Retry-After is an appointment made for a batch of this size;
+            # anything else starts small again.
+            self._window = min(FIRST_WINDOW, self.batch_bytes)
         delay = self.backoff.next_delay(exc.retry_after)
         self.outbox.note_attempt_failed(keys, exc.reason)
         log.info("sync paused %.1f s: %s", delay, exc.reason)

@@ -8,7 +8,7 @@ use it without pulling in anything of the kiosk. The centre's OpenAPI document
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import ipaddress
 import json
@@ -142,6 +142,13 @@ def canonical_json(value: Any) -> bytes:
     ).encode()
 
 
+def b64decode_strict(text: str | bytes) -> bytes:
+    """Standard base64 with nothing else in it (no spaces, no data after the padding);
+    ``binascii.Error`` otherwise. Twice as fast as ``b64decode(validate=True)``, whose
+    regular expression pass costs more than the decoding."""
+    return binascii.a2b_base64(text, strict_mode=True)
+
+
 def payload_digest(sub: SubmissionIn, blob_hashes: dict[str, str] | None = None) -> str:
     """SHA-256 over what makes two submissions "the same" for an idempotency key.
 
@@ -150,7 +157,7 @@ def payload_digest(sub: SubmissionIn, blob_hashes: dict[str, str] | None = None)
     """
     if blob_hashes is None:
         blob_hashes = {
-            name: hashlib.sha256(base64.b64decode(data, validate=True)).hexdigest()
+            name: hashlib.sha256(b64decode_strict(data)).hexdigest()
             for name, data in sub.blobs.items()
         }
     body = {

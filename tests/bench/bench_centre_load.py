@@ -143,21 +143,30 @@ class Postgres:
 # --- one terminal process ----------------------------------------------------------------
 def child(spec: dict[str, Any]) -> None:
     """Runs in a terminal process: fill outboxes, wait for go, drain, report JSON."""
-    from offline_cache.client import CentralClient, CentralSettings
+    from offline_cache.client import CentralClient, CentralSettings, Transient
     from offline_cache.store import Outbox
     from offline_cache.sync import Backoff, SyncWorker
 
     latencies: list[float] = []
     lock = threading.Lock()
 
+    outcomes: dict[str, int] = {}
+    samples: list[tuple[float, float, str]] = []  # (started after go, seconds, outcome)
+
     class TimedClient(CentralClient):
         def send_batch(self, batch):  # type: ignore[no-untyped-def]
             started = time.perf_counter()
+            outcome = "ok"
             try:
                 return super().send_batch(batch)
+            except Transient as exc:
+                outcome = f"HTTP {exc.status}" if exc.status else exc.reason.split(":")[0]
+                raise
             finally:
                 with lock:
                     latencies.append(time.perf_counter() - started)
+                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                    samples.append((started - go, latencies[-1], outcome))
 
     base = Path(spec["dir"])
     outboxes: dict[str, Outbox] = {}
@@ -179,6 +188,9 @@ def child(spec: dict[str, Any]) -> None:
             for n in range(spec["per_terminal"])
         ]
     fill_s = time.perf_counter() - fill_started
+    # Terminals are 200 machines of their own in a city; here they share the centre's 2
+    # cores. At a lower priority they take what the centre leaves, not half of its CPU.
+    os.nice(spec["nice"])
     print(json.dumps({"ready": True, "fill_s": fill_s}), flush=True)
     url = sys.stdin.readline().strip()  # go: the centre is back, here
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -195,8 +207,8 @@ def child(spec: dict[str, Any]) -> None:
             lambda s=settings: TimedClient(s),
             tid,
             batch_size=spec["batch_size"],
+            **({"batch_bytes": int(spec["batch_mb"] * 2**20)} if spec["batch_mb"] else {}),
             heartbeat_s=3600,
-            idle_poll_s=0.2,
             backoff=Backoff(cap_s=60.0),
         )
         workers.append(w)
@@ -215,7 +227,7 @@ def child(spec: dict[str, Any]) -> None:
     while time.perf_counter() < deadline:
         if all(ob.pending_count() == 0 for ob in outboxes.values()):
             break
-        time.sleep(0.2)
+        time.sleep(1.0)  # (the drain time is the parent's, from the centre's database)
     done = time.perf_counter() - go
     for t in starters:
         t.join()
@@ -229,6 +241,8 @@ def child(spec: dict[str, Any]) -> None:
                 "done_s": done,
                 "left": left,
                 "latencies": latencies,
+                "outcomes": outcomes,
+                "samples": samples,
                 "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
                 "keys": keys,
             }
@@ -273,7 +287,8 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             (tmp / f"p{i}").mkdir()
             spec = {
                 "dir": str(tmp / f"p{i}"), "terminals": group, "per_terminal": args.per_terminal,
-                "kb": args.kb, "seed": i, "batch_size": args.batch_size,
+                "kb": args.kb, "seed": i, "batch_size": args.batch_size, "batch_mb": args.batch_mb,
+                "nice": args.terminals_nice,
                 "arrival": args.arrival, "timeout_s": args.timeout,
             }  # fmt: skip
             kids.append(
@@ -293,7 +308,10 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             [CENTRAL, "serve", "--db", db_url, "--blobs", str(blob_dir), "--port", str(port),
              "--tls-cert", str(tmp / "pki/server.pem"), "--tls-key", str(tmp / "pki/server.key"),
              "--client-ca", str(tmp / "pki/ca.pem"), "--workers", str(workers),
-             "--threads", str(args.threads), "--purge-every", "0"],
+             "--threads", str(args.threads), "--purge-every", "0",
+             *(["--max-inflight-mb", str(args.inflight_mb)] if args.inflight_mb else []),
+             *(["--max-inflight-requests", str(args.inflight_requests)]
+               if args.inflight_requests is not None else [])],
             stdout=subprocess.DEVNULL, stderr=open(tmp / "centre.log", "wb"),  # noqa: SIM115
         )  # fmt: skip
         wait_port(port, centre)
@@ -347,7 +365,25 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
         term_cpu = sum(r["cpu_s"] for r in results)
         blob_bytes = du(blob_dir)
         n = len(stored)
+        answers: dict[str, int] = {}
+        for r in results:
+            for name, count in r["outcomes"].items():
+                answers[name] = answers.get(name, 0) + count
+        samples = [x for r in results for x in r["samples"]]
+        by_outcome = {
+            name: {
+                "count": len(ls),
+                "p50_ms": 1000 * statistics.median(ls),
+                "p99_ms": 1000 * pct(ls, 0.99),
+            }
+            for name in answers
+            if (ls := [lat for _t, lat, o in samples if o == name])
+        }
+        if args.keep:
+            (tmp / "samples.json").write_text(json.dumps(samples))
         return {
+            "answers": answers,
+            "latency_by_answer": by_outcome,
             "db": db_kind,
             "workers": workers,
             "terminals": args.terminals,
@@ -497,6 +533,31 @@ def main() -> int:
     p.add_argument("--kb", type=int, default=200)
     p.add_argument("--procs", type=int, default=20, help="terminal processes")
     p.add_argument("--batch-size", type=int, default=50, help="the terminal's [central] batch_size")
+    p.add_argument(
+        "--batch-mb",
+        type=float,
+        default=0,
+        help="the terminal's batch limit in MiB (0: the sync worker's default)",
+    )
+    p.add_argument(
+        "--inflight-mb",
+        type=float,
+        default=0,
+        help="the centre's --max-inflight-mb (0: its default)",
+    )
+    p.add_argument(
+        "--inflight-requests",
+        type=int,
+        default=None,
+        help="the centre's --max-inflight-requests (default: its default)",
+    )
+    p.add_argument(
+        "--terminals-nice",
+        type=int,
+        default=0,
+        help="the terminal processes' nice value once queued (0: compete evenly "
+        "with the centre for this machine's cores)",
+    )
     p.add_argument("--threads", type=int, default=16, help="centre threads per process")
     p.add_argument("--arrival", choices=["storm", "backoff"], default="storm")
     p.add_argument("--timeout", type=float, default=600)

@@ -125,3 +125,57 @@ def test_submissions_beyond_the_work_in_flight_wait_with_retry_after(central_fac
     again = s.post(f"{c.url}/v1/submissions/batch", json=batch_b, timeout=30)
     assert again.status_code == 200
     assert c.stats()["terminals"]["T01"] == 2
+
+
+def test_a_submission_waits_at_the_door_for_work_about_to_finish(central_factory) -> None:  # type: ignore[no-untyped-def]
+    """A batch that arrives while the room is full, with the work ahead almost done, waits
+    its turn (its body unread) and goes through without a 503 and a come-back; the answer
+    says how long the centre wants when it refuses one (``retry_after_s``)."""
+    import json
+    import threading
+    import uuid
+
+    import requests
+
+    c = central_factory("--max-inflight-mb", "0.01")  # 10 KB of submissions at once
+    item = {"terminal_id": "T01", "kind": "form.x", "created_at": 1.0, "record": {"p": "x" * 6000}}
+    body_a = json.dumps({"items": [{**item, "idempotency_key": uuid.uuid4().hex}]}).encode()
+    head_a = (
+        b"POST /v1/submissions/batch HTTP/1.1\r\nHost: centre\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body_a)).encode()
+        + b"\r\n\r\n"
+    )
+    first = _connect(c)
+    first.sendall(head_a + body_a[:100])  # admitted, still arriving
+    time.sleep(0.3)
+    s = requests.Session()
+    s.trust_env = False
+    answers: list[requests.Response] = []
+    batch_b = {"items": [{**item, "idempotency_key": uuid.uuid4().hex}]}
+    second = threading.Thread(
+        target=lambda: answers.append(
+            s.post(f"{c.url}/v1/submissions/batch", json=batch_b, timeout=30)
+        )
+    )
+    started = time.monotonic()
+    second.start()
+    time.sleep(0.2)  # B is at the door now
+    first.sendall(body_a[100:])  # A finishes within B's hold
+    assert _response(first).startswith(b"HTTP/1.1 200")
+    first.close()
+    second.join(30)
+    assert answers and answers[0].status_code == 200, answers[0].text if answers else None
+    assert time.monotonic() - started >= 0.2  # it waited for A, then went in
+    assert c.stats()["terminals"]["T01"] == 2
+
+    # A refusal names the wait to the millisecond as well as in whole seconds.
+    stuck = _connect(c)
+    stuck.sendall(head_a.replace(b"Content-Length", b"X-A: 1\r\nContent-Length") + b"{")
+    time.sleep(0.3)
+    busy = s.post(f"{c.url}/v1/submissions/batch", json=batch_b | {"items": [
+        {**item, "idempotency_key": uuid.uuid4().hex}]}, timeout=30)  # fmt: skip
+    assert busy.status_code == 503
+    wait = busy.json()["retry_after_s"]
+    assert 0 < wait <= int(busy.headers["Retry-After"]) <= wait + 1
+    stuck.close()

@@ -134,6 +134,28 @@ def test_centre_down_for_a_while_then_back(outbox: Outbox, central_factory) -> N
     assert c.stats()["terminals"][tid] == 12
 
 
+def test_after_a_start_or_a_failure_batches_start_small_and_grow(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    """Slow start: with 200 KB photos queued, the first batch carries one photo and each
+    batch that goes through may be twice as large (up to the batch limit); a failure
+    without Retry-After starts small again, a 503 with Retry-After (an appointment made
+    for that size) does not."""
+    tid = _tid()
+    _fill(outbox, 24, blob=200_000)
+    worker = _worker(outbox, fault_proxy.url, tid, batch_size=50)
+    sizes = [worker.step().acknowledged for _ in range(4)]
+    assert sizes == [1, 2, 5, 10], sizes  # 256 KiB, 512 KiB, 1 MiB, 2 MiB of photos
+    fault_proxy.script = [("status", 503, 1)]
+    assert worker.step().kind is StepKind.RETRY
+    assert worker.step().acknowledged == 6  # the window kept: the rest, under 2 MiB
+    _fill(outbox, 6, blob=200_000)
+    fault_proxy.script = [("drop",)]
+    assert worker.step().kind is StepKind.RETRY  # no answer at all: start small
+    assert [worker.step().acknowledged for _ in range(3)] == [1, 2, 3]
+    assert central.stats()["terminals"][tid] == 30
+
+
 def test_retry_after_is_honoured_and_5xx_backs_off(
     outbox: Outbox, central: Central, fault_proxy: FaultProxy
 ) -> None:
@@ -150,7 +172,7 @@ def test_retry_after_is_honoured_and_5xx_backs_off(
     assert s3.kind is StepKind.RETRY and s3.delay_s == 300.0  # Retry-After capped
     assert outbox.pending_count() == 4
     s4 = worker.step()
-    assert s4.kind is StepKind.SENT and s4.acknowledged == 4
+    assert s4.kind is StepKind.SENT and s4.acknowledged == 4  # (small: all in one)
     assert worker.backoff.failures == 0
     assert central.stats()["terminals"][tid] == 4
 
