@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     inspect,
     select,
+    text,
 )
 
 SCHEMA_VERSION = 2
@@ -150,16 +151,28 @@ class SchemaError(Exception):
     """The database was made by another version of the centre."""
 
 
+SCHEMA_LOCK = 0x6B696F736B  # "kiosk": the advisory lock key that serialises creation
+
+
 def create_schema(engine: Engine) -> None:
-    """Create missing tables; refuse a database of another schema version."""
-    names = set(inspect(engine).get_table_names())
-    if "submissions" in names and "schema_meta" not in names:
-        raise SchemaError(
-            "this database was made by an older centre (schema 1: global idempotency keys, "
-            "photos inside the database); export what you need and start a new database"
-        )
-    metadata.create_all(engine)
+    """Create missing tables; refuse a database of another schema version.
+
+    Several centre processes (``--workers``, or centres on several hosts) may start on
+    the same empty PostgreSQL database at once: PostgreSQL's ``CREATE TABLE IF NOT
+    EXISTS`` is not safe against a concurrent twin (one of them fails on the catalogue's
+    unique index and that worker dies), so creation runs in one transaction holding an
+    advisory lock. DDL is transactional there; SQLite has one writer anyway."""
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        names = set(inspect(conn).get_table_names())
+        if "submissions" in names and "schema_meta" not in names:
+            raise SchemaError(
+                "this database was made by an older centre (schema 1: global idempotency "
+                "keys, photos inside the database); export what you need and start a new "
+                "database"
+            )
+        metadata.create_all(conn)
         found = conn.execute(
             select(schema_meta.c.value).where(schema_meta.c.name == "version")
         ).scalar()

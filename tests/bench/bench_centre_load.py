@@ -92,6 +92,25 @@ def cpu_of_tree(root_pid: int) -> float:
     return total
 
 
+def children(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(x) for x in path.read_text().split()} if path.exists() else set()
+
+
+def wait_idle(pid: int, workers: int, timeout: float = 120) -> None:
+    """Until the process tree has its workers and has used under 2 % CPU for 1.5 s."""
+    deadline = time.monotonic() + timeout
+    last = cpu_of_tree(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.5)
+        now = cpu_of_tree(pid)
+        count = len(children(pid))
+        if now - last < 0.03 and (workers == 1 or count >= workers):
+            return
+        last = now
+    raise RuntimeError("the centre did not settle")
+
+
 def du(path: Path) -> int:
     total = 0
     for dirpath, _dirs, files in os.walk(path):
@@ -315,7 +334,10 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             stdout=subprocess.DEVNULL, stderr=open(tmp / "centre.log", "wb"),  # noqa: SIM115
         )  # fmt: skip
         wait_port(port, centre)
-        time.sleep(1.0 * workers)  # every worker process up
+        # The port opens before the worker processes have imported the app (seconds on
+        # a busy machine): timing starts once every worker is up, the tree idle.
+        wait_idle(centre.pid, workers)
+        workers_at_go = children(centre.pid)
         engine = create_engine(db_url)
 
         def db_size() -> int:
@@ -345,6 +367,8 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             time.sleep(0.25)
         results = [json.loads(k.stdout.readline()) for k in kids if k.stdout]  # type: ignore[union-attr]
         cpu_c = cpu_of_tree(centre.pid) - cpu_c0
+        # uvicorn kills and replaces a worker that misses its health check (5 s).
+        restarted = len(children(centre.pid) - workers_at_go)
         cpu_pg = (cpu_of_tree(pg.pid) - cpu_pg0) if pg else 0.0
         load_after = os.getloadavg()
 
@@ -382,6 +406,7 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
         if args.keep:
             (tmp / "samples.json").write_text(json.dumps(samples))
         return {
+            "workers_restarted": restarted,
             "answers": answers,
             "latency_by_answer": by_outcome,
             "db": db_kind,

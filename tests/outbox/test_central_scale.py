@@ -104,3 +104,45 @@ def test_workers_serve_one_port(central_factory, postgres_url: str, tmp_path: Pa
         )
     assert results == [200] * 12
     assert c.stats()["terminals"][tid] == 12
+
+
+def test_centres_starting_together_on_an_empty_database_all_come_up(postgres_url: str) -> None:
+    """Four processes' worth of centres creating the schema of the same empty PostgreSQL
+    database at once: none fails (unserialised, one died on the catalogue's unique index
+    and uvicorn restarted it in the middle of the catch-up), and the version is one row."""
+    import threading
+    import uuid
+
+    from sqlalchemy import create_engine, func, select, text
+
+    from central.schema import create_schema, schema_meta
+
+    name = "fresh_" + uuid.uuid4().hex[:8]
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    url = postgres_url.rsplit("/", 1)[0] + "/" + name
+    engines = [create_engine(url) for _ in range(4)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(engines))
+
+    def create(engine) -> None:  # type: ignore[no-untyped-def]
+        start.wait()
+        try:
+            create_schema(engine)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with engines[0].connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema_meta)).scalar() == 1
+    for e in engines:
+        e.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name}"))
+    admin.dispose()
