@@ -27,6 +27,7 @@ from sqlalchemy import Table as SqlTable
 
 from central.auth import CounterStaff, Forbidden, Terminal
 from central.credentials import StaffMember
+from central.schema import create_tables as create_locked_tables
 from central.store import Database
 from offline_cache.wire import API_PREFIX, HALL_PATTERN, AssistIn, AssistOut, AssistStatus
 
@@ -58,7 +59,7 @@ class AssistAnswer(BaseModel):
 class AssistStore:
     def __init__(self, db: Database) -> None:
         self.db = db
-        metadata.create_all(db.writer)
+        create_locked_tables(db.writer, metadata)
 
     _lock = threading.Lock()
 

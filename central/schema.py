@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Engine,
     Float,
     ForeignKey,
@@ -154,6 +155,20 @@ class SchemaError(Exception):
 SCHEMA_LOCK = 0x6B696F736B  # "kiosk": the advisory lock key that serialises creation
 
 
+def _serialise(conn: Connection) -> None:
+    """Hold the schema lock until this transaction ends (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
+def create_tables(engine: Engine, tables: MetaData) -> None:
+    """``tables.create_all`` serialised with every other centre process's (see
+    :func:`create_schema`): the identity, assist and fleet tables use it."""
+    with engine.begin() as conn:
+        _serialise(conn)
+        tables.create_all(conn)
+
+
 def create_schema(engine: Engine) -> None:
     """Create missing tables; refuse a database of another schema version.
 
@@ -163,8 +178,7 @@ def create_schema(engine: Engine) -> None:
     unique index and that worker dies), so creation runs in one transaction holding an
     advisory lock. DDL is transactional there; SQLite has one writer anyway."""
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        _serialise(conn)
         names = set(inspect(conn).get_table_names())
         if "submissions" in names and "schema_meta" not in names:
             raise SchemaError(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 
+from central.schema import create_tables as create_locked_tables
 from central.store import Database, _dialect_insert
 from offline_cache.wire import FleetAttempt, HeartbeatIn
 
@@ -104,7 +105,7 @@ def rollout_id(path: str, version: int) -> str:
 
 def create_fleet_schema(engine: Engine) -> None:
     """The fleet's tables (once, before the centre's workers start)."""
-    fleet_metadata.create_all(engine)
+    create_locked_tables(engine, fleet_metadata)
 
 
 class FleetStore:

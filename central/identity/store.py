@@ -20,6 +20,8 @@ from sqlalchemy import (
     Text,
 )
 
+from central.schema import create_tables as create_locked_tables
+
 metadata = MetaData()
 
 checks = Table(
@@ -81,4 +83,4 @@ references = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    create_locked_tables(engine, metadata)

@@ -115,7 +115,10 @@ def test_centres_starting_together_on_an_empty_database_all_come_up(postgres_url
 
     from sqlalchemy import create_engine, func, select, text
 
-    from central.schema import create_schema, schema_meta
+    from central import assist
+    from central.fleet.store import create_fleet_schema
+    from central.identity.store import create_tables as create_identity_tables
+    from central.schema import create_schema, create_tables, schema_meta
 
     name = "fresh_" + uuid.uuid4().hex[:8]
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
@@ -129,7 +132,11 @@ def test_centres_starting_together_on_an_empty_database_all_come_up(postgres_url
     def create(engine) -> None:  # type: ignore[no-untyped-def]
         start.wait()
         try:
+            # What each worker does as it starts (central/app.py).
             create_schema(engine)
+            create_identity_tables(engine)
+            create_tables(engine, assist.metadata)
+            create_fleet_schema(engine)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
