@@ -178,6 +178,10 @@ class SyncWorker:
         # terminals away without each first uploading megabytes for nothing.
         self._window = min(FIRST_WINDOW, batch_bytes)
         self._last_beat = 0.0
+        # Until then the centre asked us to wait (503 + Retry-After): no heartbeat either.
+        # When a city's terminals come back after an outage, 200 heartbeats at once held
+        # the centre's threads and database for seconds while it turned batches away.
+        self._quiet_until = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -317,6 +321,8 @@ class SyncWorker:
             # anything else starts small again.
             self._window = min(FIRST_WINDOW, self.batch_bytes)
         delay = self.backoff.next_delay(exc.retry_after)
+        if exc.retry_after is not None:
+            self._quiet_until = time.monotonic() + delay
         self.outbox.note_attempt_failed(keys, exc.reason)
         log.info("sync paused %.1f s: %s", delay, exc.reason)
         return Step(StepKind.RETRY, delay_s=delay, error=exc.reason)
@@ -408,7 +414,7 @@ class SyncWorker:
 
     def _maybe_beat(self) -> None:
         now = time.monotonic()
-        if now - self._last_beat < self.heartbeat_s:
+        if now - self._last_beat < self.heartbeat_s or now < self._quiet_until:
             return
         self._last_beat = now
         self.send_beat()

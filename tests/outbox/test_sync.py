@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -154,6 +155,27 @@ def test_after_a_start_or_a_failure_batches_start_small_and_grow(
     assert worker.step().kind is StepKind.RETRY  # no answer at all: start small
     assert [worker.step().acknowledged for _ in range(3)] == [1, 2, 3]
     assert central.stats()["terminals"][tid] == 30
+
+
+def test_a_terminal_told_to_wait_sends_no_heartbeat_until_its_appointment(
+    outbox: Outbox, central: Central, fault_proxy: FaultProxy
+) -> None:
+    """A busy centre (503 with Retry-After) is not sent heartbeats by the terminals it
+    turned away; the heartbeat follows once the centre takes the batch."""
+    tid = _tid()
+    _fill(outbox, 2)
+    fault_proxy.script = [("status", 503, 2)]
+    worker = _worker(outbox, fault_proxy.url, tid)
+    worker.start()
+    try:
+        assert wait_for(lambda: not fault_proxy.script, timeout=10)  # the 503 was given
+        time.sleep(1.0)  # within the appointment
+        assert tid not in central.stats()["heartbeats"]
+        assert outbox.pending_count() == 2
+        assert wait_for(lambda: outbox.pending_count() == 0, timeout=15)
+        assert wait_for(lambda: tid in central.stats()["heartbeats"], timeout=15)
+    finally:
+        worker.stop()
 
 
 def test_retry_after_is_honoured_and_5xx_backs_off(
