@@ -151,6 +151,17 @@ def _wait_present(reader: str) -> None:
         scard.SCardReleaseContext(ctx)
 
 
+def _wait_empty(reader: str) -> None:
+    from smartcard import scard
+
+    rc, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert rc == scard.SCARD_S_SUCCESS
+    try:
+        assert _wait(lambda: not _card_present(ctx, reader), timeout=30)
+    finally:
+        scard.SCardReleaseContext(ctx)
+
+
 def _card_present(ctx: object, reader: str) -> bool:
     from smartcard import scard
 
@@ -177,6 +188,10 @@ def test_no_card_times_out_with_a_clear_reason(reader: PcscIdCardReader) -> None
 def test_a_card_placed_during_the_wait_is_read(
     reader: PcscIdCardReader, make_passport: Make, pcscd: PrivatePcscd
 ) -> None:
+    # The wait starts on an empty reader. Under load, vpcd can still hold the previous
+    # test's card for seconds (its reset on disconnect waits on a gone emulator), and a
+    # card placed meanwhile is not seen: that is the harness, not the wait under test.
+    _wait_empty(pcscd.reader)
     chip = make_passport()
     threading.Timer(0.3, chip.insert, args=(pcscd.port,)).start()
     doc = reader.read(timeout_s=15, access=ACCESS)
