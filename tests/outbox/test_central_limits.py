@@ -90,24 +90,35 @@ def test_half_sent_requests_are_closed_and_whole_ones_kept(central_factory) -> N
     live.close()
 
 
+ITEM = {"terminal_id": "T01", "kind": "form.x", "created_at": 1.0, "record": {"p": "x" * 6000}}
+
+
+def _raw_batch() -> tuple[bytes, bytes]:
+    """Head and body of a one-item batch request (about 6 KB), to send by hand."""
+    import json
+    import uuid
+
+    body = json.dumps({"items": [{**ITEM, "idempotency_key": uuid.uuid4().hex}]}).encode()
+    head = (
+        b"POST /v1/submissions/batch HTTP/1.1\r\nHost: centre\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+    )
+    return head, body
+
+
 def test_submissions_beyond_the_work_in_flight_wait_with_retry_after(central_factory) -> None:  # type: ignore[no-untyped-def]
     """While one batch is being received, another that would pass the in-flight limit is
     told to come back later (503, Retry-After) before its body is read; heartbeats and
     tickets are never held back; once the first is done the second goes through."""
-    import json
     import uuid
 
     import requests
 
     c = central_factory("--max-inflight-mb", "0.01")  # 10 KB of submissions at once
-    item = {"terminal_id": "T01", "kind": "form.x", "created_at": 1.0, "record": {"p": "x" * 6000}}
-    body_a = json.dumps({"items": [{**item, "idempotency_key": uuid.uuid4().hex}]}).encode()
-    head_a = (
-        b"POST /v1/submissions/batch HTTP/1.1\r\nHost: centre\r\n"
-        b"Content-Type: application/json\r\nContent-Length: "
-        + str(len(body_a)).encode()
-        + b"\r\n\r\n"
-    )
+    item = ITEM
+    head_a, body_a = _raw_batch()
     first = _connect(c)
     first.sendall(head_a + body_a[:100])  # admitted, and still arriving
     time.sleep(0.5)
@@ -131,21 +142,14 @@ def test_a_submission_waits_at_the_door_for_work_about_to_finish(central_factory
     """A batch that arrives while the room is full, with the work ahead almost done, waits
     its turn (its body unread) and goes through without a 503 and a come-back; the answer
     says how long the centre wants when it refuses one (``retry_after_s``)."""
-    import json
     import threading
     import uuid
 
     import requests
 
     c = central_factory("--max-inflight-mb", "0.01")  # 10 KB of submissions at once
-    item = {"terminal_id": "T01", "kind": "form.x", "created_at": 1.0, "record": {"p": "x" * 6000}}
-    body_a = json.dumps({"items": [{**item, "idempotency_key": uuid.uuid4().hex}]}).encode()
-    head_a = (
-        b"POST /v1/submissions/batch HTTP/1.1\r\nHost: centre\r\n"
-        b"Content-Type: application/json\r\nContent-Length: "
-        + str(len(body_a)).encode()
-        + b"\r\n\r\n"
-    )
+    item = ITEM
+    head_a, body_a = _raw_batch()
     first = _connect(c)
     first.sendall(head_a + body_a[:100])  # admitted, still arriving
     time.sleep(0.3)
