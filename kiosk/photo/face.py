@@ -221,12 +221,8 @@ class FaceAnalyser:
     ) -> tuple[list[FaceGeometry], int | None]:
         """A live frame's meshes and, when ``count``, the detector's face count, from one
         shrunk copy (the copy and colour conversion are a tenth of a frame's cost)."""
-        h, w = image_bgr.shape[:2]
         rgb, scale = _rgb(image_bgr, work_width)
-        faces = [
-            FaceGeometry(f.points / scale, (w, h)) if scale != 1.0 else f
-            for f in self._fit_rgb(rgb)
-        ]
+        faces = self._fit_scaled(rgb, scale, image_bgr)
         if not count:
             return faces, None
         with self._lock:
@@ -243,17 +239,21 @@ class FaceAnalyser:
         and lids coarsely (a smile can read as a closed mouth); video mode gets the
         same effect from tracking.
         """
-        h, w = image_bgr.shape[:2]
         rgb, scale = _rgb(image_bgr, work_width)
-        faces = [
-            FaceGeometry(f.points / scale, (w, h)) if scale != 1.0 else f
-            for f in self._fit_rgb(rgb)
-        ]
+        faces = self._fit_scaled(rgb, scale, image_bgr)
         if faces and not self.live:
             refined = self._refit(image_bgr, faces[0])
             if refined is not None:
                 faces[0] = refined
         return faces
+
+    def _fit_scaled(self, rgb: Image, scale: float, image_bgr: Image) -> list[FaceGeometry]:
+        """Meshes fitted on ``rgb`` (``image_bgr`` shrunk by ``scale``), in its pixels."""
+        h, w = image_bgr.shape[:2]
+        return [
+            FaceGeometry(f.points / scale, (w, h)) if scale != 1.0 else f
+            for f in self._fit_rgb(rgb)
+        ]
 
     def _fit(self, image_bgr: Image) -> list[FaceGeometry]:
         return self._fit_rgb(_rgb(image_bgr, None)[0])
