@@ -20,7 +20,6 @@ Answers are sorted by who can act on them (ADR 0005):
 
 from __future__ import annotations
 
-import base64
 import logging
 import random
 import threading
@@ -43,6 +42,7 @@ from offline_cache.wire import (
     ItemStatus,
     SubmissionIn,
     SubmissionResult,
+    b64encode_text,
 )
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def to_wire(item: PendingItem, terminal_id: str) -> BatchItem:
         created_at=item.created_at,
         is_test=item.is_test,
         record=item.record,
-        blobs={n: base64.b64encode(b).decode("ascii") for n, b in item.blobs.items()},
+        blobs={n: b64encode_text(b) for n, b in item.blobs.items()},
     )
 
 
