@@ -14,6 +14,7 @@ a parsed reply, ``Transient`` (try later: network, 408/409/429, 5xx, garbage) or
 from __future__ import annotations
 
 import email.utils
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
 
 from offline_cache.wire import (
     API_PREFIX,
@@ -153,6 +155,41 @@ def _detail(resp: requests.Response) -> str:
     return str(detail)[:300]
 
 
+class PinnedContextAdapter(HTTPAdapter):
+    """Every connection of the session uses one ``SSLContext``, built once with the pinned
+    CA and the client certificate. Given file paths, requests builds a fresh context and
+    reads the CA, certificate and key again on every new connection (4 ms of CPU), and
+    after an outage every terminal's connections are new at once."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self.context = context
+        super().__init__()
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host, pool = super().build_connection_pool_key_attributes(request, verify, cert)
+        for path_key in ("ca_certs", "ca_cert_dir", "cert_file", "key_file"):
+            pool.pop(path_key, None)
+        pool["ssl_context"] = self.context
+        return host, pool
+
+
+def pinned_context(settings: CentralSettings) -> ssl.SSLContext | None:
+    """The TLS context for the centre, or None when there is no pinned CA or the files
+    cannot be read now (then requests reads them per connection, and a missing file is a
+    ``Transient`` "TLS failed" like any other, not a crash here)."""
+    if not settings.ca_file:
+        return None
+    try:
+        context = ssl.create_default_context(cafile=settings.ca_file)
+        if settings.client_cert:
+            context.load_cert_chain(settings.client_cert, settings.client_key or None)
+    except (OSError, ssl.SSLError, ValueError):
+        return None
+    return context
+
+
 def make_session(settings: CentralSettings) -> requests.Session:
     """The one way this terminal builds a session for the centre."""
     check_central_url(settings.url)
@@ -163,6 +200,9 @@ def make_session(settings: CentralSettings) -> requests.Session:
         s.verify = settings.ca_file
     if settings.client_cert:
         s.cert = (settings.client_cert, settings.client_key or settings.client_cert)
+    context = pinned_context(settings)
+    if context is not None:
+        s.mount("https://", PinnedContextAdapter(context))
     s.max_redirects = 0
     return s
 
@@ -205,6 +245,10 @@ class CentralClient:
             raise Transient(f"cannot reach the centre: {_short(exc)}") from None
         except requests.exceptions.RequestException as exc:
             raise Transient(f"request failed: {_short(exc)}") from None
+        except OSError as exc:
+            # requests checks the CA and certificate paths itself, with a bare OSError
+            # (a file removed or unreadable): the sync worker retries, it does not die.
+            raise Transient(f"TLS files unusable: {_short(exc)}") from None
         with resp:
             status = resp.status_code
             if status in RETRYABLE_4XX or status >= 500:
