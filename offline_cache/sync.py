@@ -145,7 +145,7 @@ class SyncWorker:
         terminal_id: str,
         *,
         batch_size: int = 50,
-        batch_bytes: int = 2 * MiB,
+        batch_bytes: int = 1 * MiB,
         backoff: Backoff | None = None,
         idle_poll_s: float = 1.0,
         heartbeat_s: float = 60.0,

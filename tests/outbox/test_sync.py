@@ -101,6 +101,26 @@ def test_mtls_with_generated_certificates(
     # an unpinned client (system CAs) does not trust the private CA either
     unpinned = _worker(outbox, c.url, "T01")
     assert unpinned.step().kind is StepKind.RETRY
+    # nor does a terminal pinned to another CA (the session's one TLS context holds it)
+    other = tmp_path / "other-pki"
+    subprocess.run(
+        [CENTRAL, "gen-certs", str(other), "--terminal", "T01", "--hall", "h1"], check=True,
+        capture_output=True, env=clean_env(),
+    )  # fmt: skip
+    foreign = _worker(
+        outbox, c.url, "T01", ca_file=str(other / "ca.pem"),
+        client_cert=str(pki / "terminal-T01.pem"), client_key=str(pki / "terminal-T01.key"),
+    )  # fmt: skip
+    assert foreign.step().kind is StepKind.RETRY
+    assert "TLS failed" in (outbox.status().last_error or "")
+    # a certificate file gone missing is a retry with a reason, not a crashed worker
+    missing = _worker(
+        outbox, c.url, "T01", ca_file=str(pki / "ca.pem"),
+        client_cert=str(pki / "gone.pem"), client_key=str(pki / "gone.key"),
+    )  # fmt: skip
+    assert missing.step().kind is StepKind.RETRY
+    assert "gone.pem" in (outbox.status().last_error or "")
+    assert outbox.pending_count() == 5
     good = _worker(
         outbox, c.url, "T01", ca_file=str(pki / "ca.pem"),
         client_cert=str(pki / "terminal-T01.pem"), client_key=str(pki / "terminal-T01.key"),
@@ -146,14 +166,14 @@ def test_after_a_start_or_a_failure_batches_start_small_and_grow(
     _fill(outbox, 24, blob=200_000)
     worker = _worker(outbox, fault_proxy.url, tid, batch_size=50)
     sizes = [worker.step().acknowledged for _ in range(4)]
-    assert sizes == [1, 2, 5, 10], sizes  # 256 KiB, 512 KiB, 1 MiB, 2 MiB of photos
+    assert sizes == [1, 2, 5, 5], sizes  # 256 KiB, 512 KiB, then the 1 MiB limit
     fault_proxy.script = [("status", 503, 1)]
     assert worker.step().kind is StepKind.RETRY
-    assert worker.step().acknowledged == 6  # the window kept: the rest, under 2 MiB
+    assert worker.step().acknowledged == 5  # the window kept at 1 MiB
     _fill(outbox, 6, blob=200_000)
     fault_proxy.script = [("drop",)]
     assert worker.step().kind is StepKind.RETRY  # no answer at all: start small
-    assert [worker.step().acknowledged for _ in range(3)] == [1, 2, 3]
+    assert [worker.step().acknowledged for _ in range(4)] == [1, 2, 5, 4]
     assert central.stats()["terminals"][tid] == 30
 
 
