@@ -171,6 +171,19 @@ def child(spec: dict[str, Any]) -> None:
 
     outcomes: dict[str, int] = {}
     samples: list[tuple[float, float, str]] = []  # (started after go, seconds, outcome)
+    connects: list[tuple[float, float]] = []  # (started after go, seconds): TCP + TLS
+
+    import urllib3.connection
+
+    plain_connect = urllib3.connection.HTTPSConnection.connect
+
+    def timed_connect(self):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        plain_connect(self)
+        with lock:
+            connects.append((started - go, time.perf_counter() - started))
+
+    urllib3.connection.HTTPSConnection.connect = timed_connect  # type: ignore[method-assign]
 
     class TimedClient(CentralClient):
         def send_batch(self, batch):  # type: ignore[no-untyped-def]
@@ -262,6 +275,7 @@ def child(spec: dict[str, Any]) -> None:
                 "latencies": latencies,
                 "outcomes": outcomes,
                 "samples": samples,
+                "connects": connects,
                 "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
                 "keys": keys,
             }
@@ -403,8 +417,10 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             for name in answers
             if (ls := [lat for _t, lat, o in samples if o == name])
         }
+        connects = [c for r in results for c in r["connects"]]
         if args.keep:
             (tmp / "samples.json").write_text(json.dumps(samples))
+            (tmp / "connects.json").write_text(json.dumps(connects))
         return {
             "workers_restarted": restarted,
             "answers": answers,
@@ -419,6 +435,13 @@ def run(args: argparse.Namespace, db_kind: str, workers: int) -> dict[str, Any]:
             "drain_s": drained_at,
             "subs_per_s": (expected / drained_at) if drained_at else None,
             "requests": len(lat),
+            # New connections (TCP + TLS handshake, client certificate verified) as the
+            # terminals timed them: one per terminal, more when the centre closed one.
+            "connects": {
+                "count": len(connects),
+                "p50_ms": 1000 * statistics.median([c for _t, c in connects]) if connects else None,
+                "p99_ms": 1000 * pct([c for _t, c in connects], 0.99) if connects else None,
+            },
             "lat_ms": {
                 "min": 1000 * min(lat) if lat else None,
                 "p50": 1000 * statistics.median(lat) if lat else None,
