@@ -182,6 +182,7 @@ def _serve(args: argparse.Namespace) -> int:
         factory=True,
         workers=args.workers,
         http="central.tls:CentreH11Protocol",
+        loop="uvloop",  # TLS and sockets in C: every terminal reconnects at once after an outage
         log_level=args.log_level,
         log_config=_log_config(args.log_level),
         access_log=False,

@@ -25,6 +25,7 @@ NOT_IMPORTED = {
     "matplotlib": "mediapipe",
     "psycopg": "the PostgreSQL driver SQLAlchemy loads for postgresql+psycopg:// URLs",
     "tuf": "signed fleet configuration (issue 12, engineer fleet)",
+    "uvloop": "the centre's event loop, named to uvicorn by central/cli.py (loop=)",
 }
 
 
