@@ -39,6 +39,12 @@ def tap(window: QQuickWindow, name: str, timeout_s: float = 5.0) -> None:
     assert wait_for(lambda: find_item(window, name) is not None, timeout_s), f"{name} not shown"
     item = find_item(window, name)
     assert item is not None
+    # A Grid places a new delegate on its next polish, before the frame a finger would
+    # see: tapped before that (a busy machine), the tap lands where a neighbour will be.
+    holder = item.parentItem()
+    while holder is not None:
+        holder.ensurePolished()
+        holder = holder.parentItem()
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
     point = QPoint(round(centre.x()), round(centre.y()))
     QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
