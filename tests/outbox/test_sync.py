@@ -79,14 +79,19 @@ def test_worker_thread_drains_to_the_centre_and_beats(outbox: Outbox, central: C
     assert st.last_success is not None and st.pending == 0
 
 
-def test_mtls_with_generated_certificates(
-    outbox: Outbox, central_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pki = tmp_path / "pki"
+def _gen_certs(pki: Path) -> Path:
+    """A CA, a server certificate and terminal T01's, as ``kiosk-central gen-certs``."""
     subprocess.run(
         [CENTRAL, "gen-certs", str(pki), "--terminal", "T01", "--hall", "h1"], check=True,
         capture_output=True, env=clean_env(),
     )  # fmt: skip
+    return pki
+
+
+def test_mtls_with_generated_certificates(
+    outbox: Outbox, central_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pki = _gen_certs(tmp_path / "pki")
     c = central_factory(
         "--tls-cert", str(pki / "server.pem"), "--tls-key", str(pki / "server.key"),
         "--client-ca", str(pki / "ca.pem"),
@@ -102,11 +107,7 @@ def test_mtls_with_generated_certificates(
     unpinned = _worker(outbox, c.url, "T01")
     assert unpinned.step().kind is StepKind.RETRY
     # nor does a terminal pinned to another CA (the session's one TLS context holds it)
-    other = tmp_path / "other-pki"
-    subprocess.run(
-        [CENTRAL, "gen-certs", str(other), "--terminal", "T01", "--hall", "h1"], check=True,
-        capture_output=True, env=clean_env(),
-    )  # fmt: skip
+    other = _gen_certs(tmp_path / "other-pki")
     foreign = _worker(
         outbox, c.url, "T01", ca_file=str(other / "ca.pem"),
         client_cert=str(pki / "terminal-T01.pem"), client_key=str(pki / "terminal-T01.key"),
