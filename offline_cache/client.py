@@ -179,7 +179,7 @@ class PinnedContextAdapter(HTTPAdapter):
 def pinned_context(settings: CentralSettings) -> ssl.SSLContext | None:
     """The TLS context for the centre, or None when there is no pinned CA or the files
     cannot be read now (then requests reads them per connection, and a missing file is a
-    ``Transient`` "TLS failed" like any other, not a crash here)."""
+    ``Transient`` "TLS files unusable" at the request, not a crash here)."""
     if not settings.ca_file:
         return None
     try:
