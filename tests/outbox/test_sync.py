@@ -106,26 +106,23 @@ def test_mtls_with_generated_certificates(
     # an unpinned client (system CAs) does not trust the private CA either
     unpinned = _worker(outbox, c.url, "T01")
     assert unpinned.step().kind is StepKind.RETRY
+
+    def pinned(ca: Path, cert: str) -> SyncWorker:
+        return _worker(
+            outbox, c.url, "T01", ca_file=str(ca / "ca.pem"),
+            client_cert=str(pki / f"{cert}.pem"), client_key=str(pki / f"{cert}.key"),
+        )  # fmt: skip
+
     # nor does a terminal pinned to another CA (the session's one TLS context holds it)
-    other = _gen_certs(tmp_path / "other-pki")
-    foreign = _worker(
-        outbox, c.url, "T01", ca_file=str(other / "ca.pem"),
-        client_cert=str(pki / "terminal-T01.pem"), client_key=str(pki / "terminal-T01.key"),
-    )  # fmt: skip
+    foreign = pinned(_gen_certs(tmp_path / "other-pki"), "terminal-T01")
     assert foreign.step().kind is StepKind.RETRY
     assert "TLS failed" in (outbox.status().last_error or "")
     # a certificate file gone missing is a retry with a reason, not a crashed worker
-    missing = _worker(
-        outbox, c.url, "T01", ca_file=str(pki / "ca.pem"),
-        client_cert=str(pki / "gone.pem"), client_key=str(pki / "gone.key"),
-    )  # fmt: skip
+    missing = pinned(pki, "gone")
     assert missing.step().kind is StepKind.RETRY
     assert "gone.pem" in (outbox.status().last_error or "")
     assert outbox.pending_count() == 5
-    good = _worker(
-        outbox, c.url, "T01", ca_file=str(pki / "ca.pem"),
-        client_cert=str(pki / "terminal-T01.pem"), client_key=str(pki / "terminal-T01.key"),
-    )  # fmt: skip
+    good = pinned(pki, "terminal-T01")
     report = good.drain()
     assert report.acknowledged == 5
     assert outbox.pending_count() == 0
